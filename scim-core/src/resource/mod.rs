@@ -1,0 +1,409 @@
+//! Resources: the dynamic [`Resource`] that is the source of truth, and the typed
+//! structs of RFC 7643 and RFC 7644 that convert to and from it losslessly.
+//!
+//! A [`Resource`] is a JSON object that keeps every key it was given — unknown attributes,
+//! extension objects and key order included. Attribute lookup is case-insensitive
+//! (RFC 7643 §2.1: "Attribute names are case insensitive") and never changes the stored
+//! key casing.
+
+mod meta;
+
+pub use meta::{ETag, Meta};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::urn;
+
+/// A SCIM resource or message as a JSON object: the source of truth of this library.
+///
+/// Every key it was given is kept, with its casing and (serde_json's `preserve_order`)
+/// its order; lookups by name or path are case-insensitive.
+///
+/// ```
+/// use scim_core::Resource;
+/// let user = Resource::from_json(r#"{
+///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+///     "userName": "bjensen",
+///     "name": {"givenName": "Barbara"},
+///     "x-custom": 1
+/// }"#)?;
+/// assert_eq!(user.get("USERNAME").and_then(|v| v.as_str()), Some("bjensen"));
+/// assert_eq!(user.get_path("name.givenname").and_then(|v| v.as_str()), Some("Barbara"));
+/// assert!(user.to_json().contains(r#""x-custom":1"#));
+/// # Ok::<(), scim_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Resource(Map<String, Value>);
+
+impl Resource {
+    /// An empty resource (`{}`).
+    pub fn new() -> Self {
+        Resource(Map::new())
+    }
+
+    /// Parses a JSON object. Anything else (an array, a string, malformed JSON) is an
+    /// [`Error::Decode`] that says what and where.
+    pub fn from_json(json: &str) -> Result<Self> {
+        Self::from_slice(json.as_bytes())
+    }
+
+    /// Parses a JSON object from bytes; see [`Resource::from_json`].
+    pub fn from_slice(json: &[u8]) -> Result<Self> {
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(Error::decode)?;
+        de.end().map_err(|e| Error::Decode {
+            message: e.to_string(),
+            path: None,
+        })?;
+        Self::from_value(value)
+    }
+
+    /// Wraps a JSON value, which must be an object.
+    pub fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Object(map) => Ok(Resource(map)),
+            other => Err(Error::Decode {
+                message: format!("expected a JSON object, found {}", json_type_name(&other)),
+                path: None,
+            }),
+        }
+    }
+
+    /// The compact JSON text of this resource.
+    pub fn to_json(&self) -> String {
+        // Serializing a map of `Value`s with string keys cannot fail.
+        serde_json::to_string(&self.0).unwrap_or_default()
+    }
+
+    /// The indented JSON text of this resource.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.0).unwrap_or_default()
+    }
+
+    /// This resource as a JSON value (a copy).
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.0.clone())
+    }
+
+    /// This resource as a JSON value, without copying.
+    pub fn into_value(self) -> Value {
+        Value::Object(self.0)
+    }
+
+    /// The underlying JSON object.
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.0
+    }
+
+    /// The underlying JSON object, mutably. Writing through it bypasses the
+    /// case-preserving rules of [`Resource::insert`].
+    pub fn as_map_mut(&mut self) -> &mut Map<String, Value> {
+        &mut self.0
+    }
+
+    /// The underlying JSON object, by value.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0
+    }
+
+    /// The top-level attribute `name`, compared case-insensitively.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        get_ci(&self.0, name).map(|(_, v)| v)
+    }
+
+    /// The top-level attribute `name` (case-insensitive), mutably.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        get_ci_mut(&mut self.0, name)
+    }
+
+    /// The stored spelling of the top-level key that matches `name` case-insensitively.
+    pub fn key(&self, name: &str) -> Option<&str> {
+        get_ci(&self.0, name).map(|(k, _)| k)
+    }
+
+    /// Sets the top-level attribute `name`. When a key already matches `name`
+    /// case-insensitively, its value is replaced and its stored casing kept; otherwise
+    /// the key is added as spelled. Returns the previous value.
+    pub fn insert(&mut self, name: &str, value: Value) -> Option<Value> {
+        insert_ci(&mut self.0, name, value)
+    }
+
+    /// Removes the top-level attribute `name` (case-insensitive) and returns its value.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        remove_ci(&mut self.0, name)
+    }
+
+    /// The value at an attribute path: `userName`, `name.givenName`,
+    /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`, or a
+    /// core-qualified `urn:ietf:params:scim:schemas:core:2.0:User:userName`. Every step is
+    /// case-insensitive. A path through a multi-valued attribute (`emails.value`) is not a
+    /// single value and gives `None`: filters and PATCH paths address those.
+    ///
+    /// A URN prefix selects the extension object keyed by that URN when there is one;
+    /// otherwise, when the URN is a core resource schema or a schema listed in `schemas`
+    /// that is not an extension, it qualifies a top-level attribute.
+    pub fn get_path(&self, path: &str) -> Option<&Value> {
+        let (container, rest) = self.resolve_urn(path)?;
+        let mut parts = rest.split('.');
+        let mut current = get_ci(container, parts.next()?)?.1;
+        for part in parts {
+            current = get_ci(current.as_object()?, part)?.1;
+        }
+        Some(current)
+    }
+
+    /// The object that an attribute path's URN prefix designates, and the path's rest.
+    fn resolve_urn<'a>(&self, path: &'a str) -> Option<(&Map<String, Value>, &'a str)> {
+        match urn::split_urn(path) {
+            (None, rest) => Some((&self.0, rest)),
+            (Some(urn), rest) => {
+                if let Some((_, ext)) = get_ci(&self.0, urn) {
+                    return Some((ext.as_object()?, rest));
+                }
+                let core = urn::is_core_resource_schema(urn)
+                    || (self.has_schema(urn) && !is_extension_urn(urn));
+                core.then_some((&self.0, rest))
+            }
+        }
+    }
+
+    /// The `schemas` URIs. A server that sends a single string instead of an array is
+    /// tolerated; non-string items are skipped.
+    pub fn schemas(&self) -> impl Iterator<Item = &str> {
+        let (one, many) = match self.get("schemas") {
+            Some(Value::String(s)) => (Some(s.as_str()), None),
+            Some(Value::Array(items)) => (None, Some(items.iter().filter_map(Value::as_str))),
+            _ => (None, None),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    }
+
+    /// True when `schemas` lists `urn` (case-insensitive).
+    pub fn has_schema(&self, urn: &str) -> bool {
+        self.schemas().any(|s| s.eq_ignore_ascii_case(urn))
+    }
+
+    /// Adds `urn` to `schemas` unless it is already listed (creating `schemas` if needed).
+    pub fn add_schema(&mut self, urn: &str) {
+        if self.has_schema(urn) {
+            return;
+        }
+        match self.get_mut("schemas") {
+            Some(Value::Array(items)) => items.push(Value::String(urn.to_owned())),
+            Some(single @ Value::String(_)) => {
+                let first = single.take();
+                *single = Value::Array(vec![first, Value::String(urn.to_owned())]);
+            }
+            _ => {
+                self.insert("schemas", Value::Array(vec![Value::String(urn.to_owned())]));
+            }
+        }
+    }
+
+    /// The server-assigned `id`.
+    pub fn id(&self) -> Option<&str> {
+        self.get("id").and_then(Value::as_str)
+    }
+
+    /// The client-assigned `externalId`.
+    pub fn external_id(&self) -> Option<&str> {
+        self.get("externalId").and_then(Value::as_str)
+    }
+
+    /// The `meta` attribute, decoded. `None` when absent or not an object; a `meta` whose
+    /// fields have the wrong types yields the fields that decode.
+    pub fn meta(&self) -> Option<Meta> {
+        Meta::from_value(self.get("meta")?)
+    }
+
+    /// The resource's version (`meta.version`) as an entity tag, weak or strong.
+    pub fn version(&self) -> Option<ETag> {
+        let meta = self.get("meta")?.as_object()?;
+        ETag::parse(get_ci(meta, "version")?.1.as_str()?)
+    }
+}
+
+impl From<Map<String, Value>> for Resource {
+    fn from(map: Map<String, Value>) -> Self {
+        Resource(map)
+    }
+}
+
+impl From<Resource> for Value {
+    fn from(r: Resource) -> Self {
+        r.into_value()
+    }
+}
+
+impl TryFrom<Value> for Resource {
+    type Error = Error;
+    fn try_from(value: Value) -> Result<Self> {
+        Resource::from_value(value)
+    }
+}
+
+impl std::str::FromStr for Resource {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Resource::from_json(s)
+    }
+}
+
+/// True for the URN of a schema extension (`urn:...:extension:...`).
+fn is_extension_urn(urn: &str) -> bool {
+    urn.to_ascii_lowercase().contains(":extension:")
+}
+
+/// The name of a JSON value's type, for error messages.
+pub(crate) fn json_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The entry whose key equals `name` case-insensitively: an exact match first (the
+/// common case, one hash look-up), then a scan.
+pub(crate) fn get_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<(&'a str, &'a Value)> {
+    if let Some((k, v)) = map.get_key_value(name) {
+        return Some((k.as_str(), v));
+    }
+    map.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+/// The stored key that equals `name` case-insensitively.
+pub(crate) fn key_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    get_ci(map, name).map(|(k, _)| k)
+}
+
+/// The value whose key equals `name` case-insensitively, mutably.
+pub(crate) fn get_ci_mut<'a>(map: &'a mut Map<String, Value>, name: &str) -> Option<&'a mut Value> {
+    let key = key_ci(map, name)?.to_owned();
+    map.get_mut(&key)
+}
+
+/// Sets `name`, keeping the stored casing of a key that matches case-insensitively.
+pub(crate) fn insert_ci(map: &mut Map<String, Value>, name: &str, value: Value) -> Option<Value> {
+    match key_ci(map, name) {
+        Some(key) => {
+            let key = key.to_owned();
+            map.insert(key, value)
+        }
+        None => map.insert(name.to_owned(), value),
+    }
+}
+
+/// Removes the entry whose key equals `name` case-insensitively, keeping the order of
+/// the others.
+pub(crate) fn remove_ci(map: &mut Map<String, Value>, name: &str) -> Option<Value> {
+    let key = key_ci(map, name)?.to_owned();
+    map.shift_remove(&key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn user() -> Resource {
+        Resource::from_value(json!({
+            "schemas": [urn::USER, urn::ENTERPRISE_USER],
+            "id": "2819c223",
+            "UserName": "bjensen",
+            "name": {"givenName": "Barbara", "familyName": "Jensen"},
+            "emails": [{"value": "b@example.com", "type": "work"}],
+            (urn::ENTERPRISE_USER): {"manager": {"value": "26118915", "displayName": "John"}},
+            "meta": {"version": "W/\"3694e05e9dff591\"", "resourceType": "User"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn lookup_is_case_insensitive_and_keeps_casing() {
+        let mut u = user();
+        assert_eq!(u.get("username"), Some(&json!("bjensen")));
+        assert_eq!(u.key("userName"), Some("UserName"));
+        u.insert("USERNAME", json!("babs"));
+        assert_eq!(u.key("username"), Some("UserName"));
+        assert_eq!(u.get("userName"), Some(&json!("babs")));
+        assert_eq!(u.remove("NAME").unwrap()["givenName"], "Barbara");
+        assert!(u.get("name").is_none());
+    }
+
+    #[test]
+    fn paths_resolve_sub_attributes_and_urns() {
+        let u = user();
+        assert_eq!(u.get_path("NAME.GIVENNAME"), Some(&json!("Barbara")));
+        assert_eq!(
+            u.get_path(&format!("{}:manager.value", urn::ENTERPRISE_USER)),
+            Some(&json!("26118915"))
+        );
+        assert_eq!(
+            u.get_path(&format!("{}:userName", urn::USER.to_uppercase())),
+            Some(&json!("bjensen"))
+        );
+        assert_eq!(u.get_path("urn:example:unknown:userName"), None);
+        assert_eq!(u.get_path("emails.value"), None);
+    }
+
+    #[test]
+    fn accessors_read_common_attributes() {
+        let u = user();
+        assert_eq!(u.id(), Some("2819c223"));
+        assert_eq!(
+            u.schemas().collect::<Vec<_>>(),
+            [urn::USER, urn::ENTERPRISE_USER]
+        );
+        let v = u.version().unwrap();
+        assert!(v.weak);
+        assert_eq!(v.value, "3694e05e9dff591");
+        assert_eq!(u.meta().unwrap().resource_type.as_deref(), Some("User"));
+    }
+
+    #[test]
+    fn add_schema_is_idempotent_and_tolerates_a_string() {
+        let mut r = Resource::from_value(json!({"schemas": urn::USER})).unwrap();
+        r.add_schema(&urn::USER.to_lowercase());
+        assert_eq!(r.get("schemas"), Some(&json!(urn::USER)));
+        r.add_schema(urn::ENTERPRISE_USER);
+        assert_eq!(
+            r.get("schemas"),
+            Some(&json!([urn::USER, urn::ENTERPRISE_USER]))
+        );
+        let mut empty = Resource::new();
+        empty.add_schema(urn::GROUP);
+        assert_eq!(
+            empty.to_json(),
+            format!(r#"{{"schemas":["{}"]}}"#, urn::GROUP)
+        );
+    }
+
+    #[test]
+    fn non_objects_and_malformed_json_are_decode_errors() {
+        let e = Resource::from_json("[1,2]").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("expected a JSON object, found an array"),
+            "{e}"
+        );
+        let e = Resource::from_json(r#"{"a": [1, }"#).unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::Decode);
+        let e = Resource::from_json(r#"{"a": 1} trailing"#).unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::Decode);
+    }
+
+    #[test]
+    fn key_order_and_unknown_keys_survive() {
+        let text = r#"{"z":1,"a":{"y":[1,2,{"k":null}],"b":"x"},"urn:x:ext":{"q":true}}"#;
+        assert_eq!(Resource::from_json(text).unwrap().to_json(), text);
+    }
+}

@@ -1,0 +1,443 @@
+//! Schema awareness: attribute definitions (RFC 7643 §2.2, §7) and the
+//! [`SchemaRegistry`] that filters, PATCH and diff consult.
+//!
+//! The RFC 7643 core schemas are built in ([`SchemaRegistry::new`]); a registry can also
+//! be loaded from a server's `/Schemas` response. Attributes that no schema defines are
+//! never rejected: callers treat them as case-insensitive strings / plain JSON.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::resource::Meta;
+use crate::urn;
+
+/// Declares a string enum of RFC 7643 whose parsing is case-insensitive and which keeps
+/// any value it does not know in `Other`, so that decoding a server's schema never fails
+/// on an unexpected spelling and re-encoding it loses nothing.
+macro_rules! lenient_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A value this library does not know, kept as sent.
+            Other(String),
+        }
+
+        impl $name {
+            /// The RFC 7643 spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Other(s) => s,
+                }
+            }
+
+            /// Parses the RFC 7643 spelling case-insensitively; unknown values are kept.
+            pub fn parse(s: &str) -> Self {
+                $(if s.eq_ignore_ascii_case($text) { return $name::$variant; })*
+                $name::Other(s.to_owned())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Ok($name::parse(&s))
+            }
+        }
+    };
+}
+
+lenient_enum! {
+    /// An attribute's data type (RFC 7643 §2.3).
+    AttributeType {
+        /// `string`
+        String = "string",
+        /// `boolean`
+        Boolean = "boolean",
+        /// `decimal`
+        Decimal = "decimal",
+        /// `integer`
+        Integer = "integer",
+        /// `dateTime` (`xsd:dateTime`, compared as instants)
+        DateTime = "dateTime",
+        /// `binary` (base64)
+        Binary = "binary",
+        /// `reference` (a URI)
+        Reference = "reference",
+        /// `complex` (has sub-attributes)
+        Complex = "complex",
+    }
+}
+
+lenient_enum! {
+    /// When an attribute may be changed (RFC 7643 §2.2 `mutability`).
+    Mutability {
+        /// `readOnly`: set by the service provider only.
+        ReadOnly = "readOnly",
+        /// `readWrite`: the default.
+        ReadWrite = "readWrite",
+        /// `immutable`: may be set once, then never changed.
+        Immutable = "immutable",
+        /// `writeOnly`: never returned (passwords).
+        WriteOnly = "writeOnly",
+    }
+}
+
+lenient_enum! {
+    /// When an attribute is returned (RFC 7643 §2.2 `returned`).
+    Returned {
+        /// `always`
+        Always = "always",
+        /// `never`
+        Never = "never",
+        /// `default`: unless excluded.
+        Default = "default",
+        /// `request`: only when asked for.
+        Request = "request",
+    }
+}
+
+lenient_enum! {
+    /// How a value must be unique (RFC 7643 §2.2 `uniqueness`).
+    Uniqueness {
+        /// `none`: the default.
+        None = "none",
+        /// `server`: unique within the service provider.
+        Server = "server",
+        /// `global`: globally unique.
+        Global = "global",
+    }
+}
+
+/// An attribute definition (RFC 7643 §7 `attributes` and `subAttributes`).
+///
+/// Characteristics a server left out stay `None` so that re-encoding a schema gives back
+/// what was read; the accessors ([`Attribute::attr_type`], [`Attribute::is_case_exact`],
+/// ...) apply the defaults of RFC 7643 §2.2.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attribute {
+    /// The attribute's name.
+    pub name: String,
+    /// `type`; default `string`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AttributeType>,
+    /// `multiValued`; default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_valued: Option<bool>,
+    /// `description`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `required`; default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `canonicalValues`: suggested values (a mismatch is a warning, never an error).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_values: Option<Vec<Value>>,
+    /// `caseExact`; default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_exact: Option<bool>,
+    /// `mutability`; default `readWrite`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutability: Option<Mutability>,
+    /// `returned`; default `default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<Returned>,
+    /// `uniqueness`; default `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uniqueness: Option<Uniqueness>,
+    /// `referenceTypes`, for `reference` attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_types: Option<Vec<String>>,
+    /// `subAttributes`, for `complex` attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_attributes: Option<Vec<Attribute>>,
+    /// Every other key, kept as given.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Attribute {
+    /// The data type (default `string`).
+    pub fn attr_type(&self) -> &AttributeType {
+        self.type_.as_ref().unwrap_or(&AttributeType::String)
+    }
+
+    /// `multiValued` (default false).
+    pub fn is_multi_valued(&self) -> bool {
+        self.multi_valued.unwrap_or(false)
+    }
+
+    /// `required` (default false).
+    pub fn is_required(&self) -> bool {
+        self.required.unwrap_or(false)
+    }
+
+    /// `caseExact` (default false).
+    pub fn is_case_exact(&self) -> bool {
+        self.case_exact.unwrap_or(false)
+    }
+
+    /// `mutability` (default `readWrite`).
+    pub fn mutability(&self) -> &Mutability {
+        self.mutability.as_ref().unwrap_or(&Mutability::ReadWrite)
+    }
+
+    /// `returned` (default `default`).
+    pub fn returned(&self) -> &Returned {
+        self.returned.as_ref().unwrap_or(&Returned::Default)
+    }
+
+    /// `uniqueness` (default `none`).
+    pub fn uniqueness(&self) -> &Uniqueness {
+        self.uniqueness.as_ref().unwrap_or(&Uniqueness::None)
+    }
+
+    /// True for `mutability: readOnly`.
+    pub fn is_read_only(&self) -> bool {
+        *self.mutability() == Mutability::ReadOnly
+    }
+
+    /// The sub-attributes (empty unless complex).
+    pub fn sub_attributes(&self) -> &[Attribute] {
+        self.sub_attributes.as_deref().unwrap_or_default()
+    }
+
+    /// The sub-attribute `name`, case-insensitively.
+    pub fn sub_attribute(&self, name: &str) -> Option<&Attribute> {
+        find_attribute(self.sub_attributes(), name)
+    }
+}
+
+/// A schema definition (RFC 7643 §7), as served at `/Schemas`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schema {
+    /// `schemas`: `["urn:ietf:params:scim:schemas:core:2.0:Schema"]` when sent; some
+    /// servers leave it out, which is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<Vec<String>>,
+    /// `id`: the schema URN.
+    pub id: String,
+    /// `name`: e.g. `"User"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `attributes`: the top-level attribute definitions.
+    #[serde(default)]
+    pub attributes: Vec<Attribute>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Every other key, kept as given.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Schema {
+    /// The top-level attribute `name`, case-insensitively.
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        find_attribute(&self.attributes, name)
+    }
+}
+
+fn find_attribute<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Attribute> {
+    attrs.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+}
+
+/// A set of schema definitions, looked up by URN and by attribute path.
+///
+/// [`SchemaRegistry::new`] holds the RFC 7643 core schemas; [`SchemaRegistry::core`] is a
+/// shared instance of it. Adding a schema whose `id` is already present replaces it.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaRegistry {
+    schemas: Vec<Schema>,
+    /// Lower-cased schema id → index in `schemas`.
+    by_id: HashMap<String, usize>,
+}
+
+impl SchemaRegistry {
+    /// A registry with the RFC 7643 core schemas (User, EnterpriseUser, Group,
+    /// ServiceProviderConfig, ResourceType, Schema).
+    pub fn new() -> Self {
+        let mut registry = SchemaRegistry::empty();
+        for schema in builtin::core_schemas() {
+            registry.add(schema);
+        }
+        registry
+    }
+
+    /// A registry with no schema at all: every attribute is then unknown.
+    pub fn empty() -> Self {
+        SchemaRegistry::default()
+    }
+
+    /// A process-wide registry of the core schemas, built once.
+    pub fn core() -> &'static SchemaRegistry {
+        static CORE: OnceLock<SchemaRegistry> = OnceLock::new();
+        CORE.get_or_init(SchemaRegistry::new)
+    }
+
+    /// Adds a schema, replacing one with the same `id` (compared case-insensitively).
+    pub fn add(&mut self, schema: Schema) {
+        let key = schema.id.to_ascii_lowercase();
+        match self.by_id.get(&key) {
+            Some(&i) => self.schemas[i] = schema,
+            None => {
+                self.by_id.insert(key, self.schemas.len());
+                self.schemas.push(schema);
+            }
+        }
+    }
+
+    /// The schema with this URN, case-insensitively.
+    pub fn schema(&self, id: &str) -> Option<&Schema> {
+        let i = match self.by_id.get(id) {
+            Some(&i) => i,
+            None => *self.by_id.get(&id.to_ascii_lowercase())?,
+        };
+        self.schemas.get(i)
+    }
+
+    /// Every schema, in the order added.
+    pub fn schemas(&self) -> impl Iterator<Item = &Schema> {
+        self.schemas.iter()
+    }
+
+    /// The definition of an attribute (and, with `sub`, of its sub-attribute).
+    ///
+    /// With a `urn`, the attribute is looked up in that schema. Without one, it is a
+    /// top-level attribute of the resource's core schema: each of `resource_schemas` that
+    /// is not an extension is searched in order; when the resource lists none that the
+    /// registry knows, the core resource schemas are searched (User first). `None` means
+    /// the attribute is unknown, which callers treat as a case-insensitive string.
+    pub fn attribute(
+        &self,
+        resource_schemas: &[&str],
+        urn: Option<&str>,
+        name: &str,
+        sub: Option<&str>,
+    ) -> Option<&Attribute> {
+        let attr = match urn {
+            Some(urn) => self.schema(urn)?.attribute(name)?,
+            None => self.top_level_attribute(resource_schemas, name)?,
+        };
+        match sub {
+            Some(sub) => attr.sub_attribute(sub),
+            None => Some(attr),
+        }
+    }
+
+    fn top_level_attribute(&self, resource_schemas: &[&str], name: &str) -> Option<&Attribute> {
+        let mut known_any = false;
+        for id in resource_schemas.iter().filter(|s| !is_extension(s)) {
+            if let Some(schema) = self.schema(id) {
+                known_any = true;
+                if let Some(a) = schema.attribute(name) {
+                    return Some(a);
+                }
+            }
+        }
+        if known_any {
+            return None;
+        }
+        urn::CORE_RESOURCE_SCHEMAS
+            .iter()
+            .filter_map(|id| self.schema(id))
+            .find_map(|s| s.attribute(name))
+    }
+
+    /// The definition of an attribute path (`emails.value`, `name.givenName`,
+    /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`) for a
+    /// resource with the given `schemas`.
+    pub fn attribute_at(&self, resource_schemas: &[&str], path: &str) -> Option<&Attribute> {
+        let (urn, rest) = urn::split_urn(path);
+        let (name, sub) = match rest.split_once('.') {
+            Some((n, s)) => (n, Some(s)),
+            None => (rest, None),
+        };
+        // A core-qualified path names a top-level attribute of that schema.
+        self.attribute(resource_schemas, urn, name, sub)
+    }
+}
+
+/// True for an extension schema URN (`urn:...:extension:...`).
+fn is_extension(urn: &str) -> bool {
+    urn.len() > 11
+        && urn
+            .as_bytes()
+            .windows(11)
+            .any(|w| w.eq_ignore_ascii_case(b":extension:"))
+}
+
+mod builtin;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn enums_parse_case_insensitively_and_keep_unknown_values() {
+        assert_eq!(AttributeType::parse("DATETIME"), AttributeType::DateTime);
+        assert_eq!(Mutability::parse("readonly"), Mutability::ReadOnly);
+        assert_eq!(
+            AttributeType::parse("int"),
+            AttributeType::Other("int".to_owned())
+        );
+        assert_eq!(Returned::Request.to_string(), "request");
+    }
+
+    #[test]
+    fn attribute_defaults_follow_rfc7643_2_2() {
+        let a: Attribute = serde_json::from_value(json!({"name": "nickName"})).unwrap();
+        assert_eq!(a.attr_type(), &AttributeType::String);
+        assert!(!a.is_multi_valued() && !a.is_case_exact() && !a.is_required());
+        assert_eq!(a.mutability(), &Mutability::ReadWrite);
+        assert_eq!(a.returned(), &Returned::Default);
+        assert_eq!(
+            serde_json::to_value(&a).unwrap(),
+            json!({"name": "nickName"})
+        );
+    }
+
+    #[test]
+    fn lookup_by_urn_and_path_is_case_insensitive() {
+        let mut r = SchemaRegistry::empty();
+        r.add(
+            serde_json::from_value(json!({
+                "id": "urn:example:Widget",
+                "attributes": [{"name": "tags", "type": "complex", "multiValued": true,
+                    "subAttributes": [{"name": "value", "caseExact": true}]}]
+            }))
+            .unwrap(),
+        );
+        let a = r
+            .attribute_at(&["urn:example:widget"], "TAGS.Value")
+            .unwrap();
+        assert!(a.is_case_exact());
+        assert!(r.attribute_at(&[], "urn:EXAMPLE:Widget:tags").is_some());
+        assert!(r.attribute_at(&["urn:example:Widget"], "missing").is_none());
+    }
+}

@@ -1,0 +1,1 @@
+//! Integration tests of scim-core: one test binary, one module per area.
