@@ -17,4 +17,5 @@ pub mod urn;
 
 pub use error::{Error, ErrorCode, Result, ScimType, SyntaxError};
 pub use resource::{ETag, Meta, Resource};
+pub use resource::{EnterpriseUser, Group, ScimObject, User};
 pub use schema::SchemaRegistry;

@@ -1,1 +1,3 @@
 //! Integration tests of scim-core: one test binary, one module per area.
+
+mod model;
