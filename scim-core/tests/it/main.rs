@@ -1,1 +1,2 @@
 //! Integration tests of scim-core: one test binary, one module per area.
+mod schema;
