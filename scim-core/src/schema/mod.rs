@@ -143,19 +143,31 @@ pub struct Attribute {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AttributeType>,
     /// `multiValued`; default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub multi_valued: Option<bool>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `required`; default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub required: Option<bool>,
     /// `canonicalValues`: suggested values (a mismatch is a warning, never an error).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canonical_values: Option<Vec<Value>>,
     /// `caseExact`; default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub case_exact: Option<bool>,
     /// `mutability`; default `readWrite`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,6 +239,38 @@ impl Attribute {
     pub fn sub_attribute(&self, name: &str) -> Option<&Attribute> {
         find_attribute(self.sub_attributes(), name)
     }
+}
+
+/// Decodes an optional boolean characteristic leniently: `true`, `false`, `null`, and the
+/// strings `"true"` / `"false"` in any case, which some servers send.
+fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Option<bool>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean")
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            match v.trim() {
+                t if t.eq_ignore_ascii_case("true") => Ok(Some(true)),
+                t if t.eq_ignore_ascii_case("false") => Ok(Some(false)),
+                _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+            }
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    d.deserialize_option(Visitor)
 }
 
 /// A schema definition (RFC 7643 §7), as served at `/Schemas`.
@@ -573,6 +617,10 @@ fn is_extension(urn: &str) -> bool {
 
 mod builtin;
 mod index;
+mod load;
+mod validate;
+
+pub use validate::{Issue, IssueKind, Severity, ValidationMode, ValidationReport};
 
 #[cfg(test)]
 mod tests {
