@@ -1,1 +1,4 @@
 //! Integration tests of scim-core: one test binary, one module per area.
+
+mod filter;
+mod path;
