@@ -2,7 +2,7 @@
 //!
 //! - [`Filter::parse`] reads the full grammar (errata 4690 and 7322 applied) with a
 //!   hand-written scanner and recursive-descent parser; errors are [`Error::Filter`]
-//!   holding a [`SyntaxError`](crate::error::SyntaxError) with the byte offset, what was
+//!   holding a [`SyntaxError`] with the byte offset, what was
 //!   expected and what was found. Input length and nesting depth are bounded
 //!   ([`ParseOptions`]). [`ParseOptions::lenient`] accepts what major IdPs send beyond the
 //!   grammar.
