@@ -25,9 +25,9 @@
 //! - A URI prefix is anything up to the last `:` of the path, and must start with a
 //!   letter (a URI scheme); the attribute name cannot contain `:`, so this is exact even
 //!   for URNs with dots (`...:enterprise:2.0:User:manager.value`).
-//! - `not` directly followed by a comparison operator is an attribute named `not`
-//!   (`not eq "x"`), as the grammar allows; followed by anything else but `(`, it is an
-//!   error.
+//! - `not` followed by a comparison operator or `pr`, or directly by `[`, is an
+//!   attribute named `not` (`not eq "x"`, `not[value pr]`), as the grammar allows;
+//!   followed by anything else but `(`, it is an error.
 //! - Spaces before and after the whole filter are ignored.
 
 use crate::filter::ast::{AttrPath, CompareOp, Filter, ParseOptions};
@@ -175,7 +175,7 @@ impl<'a> Parser<'a> {
         if word.is_empty() {
             return Err(self.s.error(EXPECT_EXPR));
         }
-        if word.eq_ignore_ascii_case("not") {
+        if word.eq_ignore_ascii_case("not") && self.s.peek() != Some(b'[') {
             let after = self.s.pos();
             self.s.skip_ws();
             if self.s.peek() == Some(b'(') {
