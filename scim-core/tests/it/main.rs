@@ -1,1 +1,6 @@
 //! Integration tests of scim-core: one test binary, one module per area.
+
+mod filter;
+mod model;
+mod path;
+mod schema;
