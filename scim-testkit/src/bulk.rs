@@ -63,10 +63,20 @@ pub(crate) fn run(shared: &Shared, req: &ScimRequest) -> ScimResult<Reply> {
         .body
         .as_ref()
         .and_then(Value::as_object)
-        .ok_or_else(|| ScimError::bad(ScimType::InvalidSyntax, "a BulkRequest object body is required"))?;
+        .ok_or_else(|| {
+            ScimError::bad(
+                ScimType::InvalidSyntax,
+                "a BulkRequest object body is required",
+            )
+        })?;
     let raw_ops = field(body, "Operations")
         .and_then(Value::as_array)
-        .ok_or_else(|| ScimError::bad(ScimType::InvalidSyntax, "a BulkRequest needs an \"Operations\" array"))?;
+        .ok_or_else(|| {
+            ScimError::bad(
+                ScimType::InvalidSyntax,
+                "a BulkRequest needs an \"Operations\" array",
+            )
+        })?;
     if raw_ops.len() > caps.bulk_max_operations {
         return Err(ScimError::new(
             413,
@@ -81,7 +91,10 @@ pub(crate) fn run(shared: &Shared, req: &ScimRequest) -> ScimResult<Reply> {
     let fail_on_errors = match field(body, "failOnErrors") {
         None | Some(Value::Null) => None,
         Some(v) => Some(v.as_u64().filter(|n| *n >= 1).ok_or_else(|| {
-            ScimError::bad(ScimType::InvalidValue, "failOnErrors must be a positive integer")
+            ScimError::bad(
+                ScimType::InvalidValue,
+                "failOnErrors must be a positive integer",
+            )
         })?),
     };
 
@@ -145,9 +158,15 @@ pub(crate) fn run(shared: &Shared, req: &ScimRequest) -> ScimResult<Reply> {
             for r in &refs {
                 match resolved.get(r) {
                     Some(Some(_)) => {}
-                    Some(None) => failure = Some(format!("bulkId {r} refers to an operation that failed")),
+                    Some(None) => {
+                        failure = Some(format!("bulkId {r} refers to an operation that failed"))
+                    }
                     None if defined.contains_key(r) && defined[r] != i => blocked = true,
-                    None => failure = Some(format!("bulkId {r} is not defined by any POST of this request")),
+                    None => {
+                        failure = Some(format!(
+                            "bulkId {r} is not defined by any POST of this request"
+                        ))
+                    }
                 }
             }
             if blocked && failure.is_none() {
@@ -166,7 +185,12 @@ pub(crate) fn run(shared: &Shared, req: &ScimRequest) -> ScimResult<Reply> {
                 .is_some_and(|s| s < 400);
             if let (Some(bid), true) = (&op.bulk_id, op.method.eq_ignore_ascii_case("POST")) {
                 let id = ok
-                    .then(|| result.pointer("/response/id").and_then(Value::as_str).map(str::to_owned))
+                    .then(|| {
+                        result
+                            .pointer("/response/id")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    })
                     .flatten();
                 resolved.insert(bid.clone(), id);
             }
@@ -184,7 +208,11 @@ pub(crate) fn run(shared: &Shared, req: &ScimRequest) -> ScimResult<Reply> {
             for i in waiting {
                 order.push(error_result(
                     &ops[i],
-                    &ScimError::new(409, None, "circular bulkId references could not be resolved"),
+                    &ScimError::new(
+                        409,
+                        None,
+                        "circular bulkId references could not be resolved",
+                    ),
                 ));
                 errors += 1;
                 if fail_on_errors.is_some_and(|n| errors >= n) {
@@ -206,11 +234,12 @@ fn response(operations: Vec<Value>) -> Reply {
 }
 
 fn parse_op(raw: &Value) -> ScimResult<Op> {
-    let obj = raw
-        .as_object()
-        .ok_or_else(|| ScimError::bad(ScimType::InvalidSyntax, "each operation must be an object"))?;
-    let method = field_str(obj, "method")
-        .ok_or_else(|| ScimError::bad(ScimType::InvalidSyntax, "an operation needs a \"method\""))?;
+    let obj = raw.as_object().ok_or_else(|| {
+        ScimError::bad(ScimType::InvalidSyntax, "each operation must be an object")
+    })?;
+    let method = field_str(obj, "method").ok_or_else(|| {
+        ScimError::bad(ScimType::InvalidSyntax, "an operation needs a \"method\"")
+    })?;
     let path = field_str(obj, "path")
         .ok_or_else(|| ScimError::bad(ScimType::InvalidSyntax, "an operation needs a \"path\""))?;
     let op = Op {
@@ -230,12 +259,23 @@ fn parse_op(raw: &Value) -> ScimResult<Op> {
     }
     // RFC 7644 §3.7: bulkId is "REQUIRED when "method" is "POST"".
     if m == "POST" && op.bulk_id.is_none() {
-        return Err(ScimError::bad(ScimType::InvalidSyntax, "a POST operation needs a bulkId"));
+        return Err(ScimError::bad(
+            ScimType::InvalidSyntax,
+            "a POST operation needs a bulkId",
+        ));
     }
     if m != "DELETE" && op.data.is_none() {
-        return Err(ScimError::bad(ScimType::InvalidSyntax, format!("a {m} operation needs \"data\"")));
+        return Err(ScimError::bad(
+            ScimType::InvalidSyntax,
+            format!("a {m} operation needs \"data\""),
+        ));
     }
-    let first = op.path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let first = op
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
     if !op.path.starts_with('/') || !["Users", "Groups"].contains(&first) {
         return Err(ScimError::bad(
             ScimType::InvalidPath,
@@ -275,7 +315,9 @@ fn substitute(value: &Value, resolved: &HashMap<String, Option<String>>) -> Valu
                 .collect::<Vec<_>>()
                 .join("/"),
         ),
-        Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, resolved)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| substitute(v, resolved)).collect())
+        }
         Value::Object(obj) => Value::Object(
             obj.iter()
                 .map(|(k, v)| (k.clone(), substitute(v, resolved)))
@@ -290,7 +332,8 @@ fn execute(shared: &Shared, op: &Op, resolved: &HashMap<String, Option<String>>)
         Value::String(s) => s,
         _ => op.path.clone(),
     };
-    let method = Method::from_bytes(op.method.to_ascii_uppercase().as_bytes()).unwrap_or(Method::POST);
+    let method =
+        Method::from_bytes(op.method.to_ascii_uppercase().as_bytes()).unwrap_or(Method::POST);
     let data = op.data.as_ref().map(|d| substitute(d, resolved));
     let mut req = ScimRequest::new(method.clone(), &path);
     req.if_match = op.version.clone();

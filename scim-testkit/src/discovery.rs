@@ -15,7 +15,11 @@ pub(crate) fn serve(shared: &Shared, segs: &[&str], req: &ScimRequest) -> ScimRe
     // RFC 7644 §4: "If a "filter" is provided, the service provider SHOULD respond with
     // HTTP status code 403 (Forbidden) to ensure that clients cannot incorrectly assume
     // that any matching conditions specified in a filter are true."
-    if req.query.iter().any(|(k, _)| k.eq_ignore_ascii_case("filter")) {
+    if req
+        .query
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("filter"))
+    {
         return Err(ScimError::new(
             403,
             None,
@@ -23,19 +27,35 @@ pub(crate) fn serve(shared: &Shared, segs: &[&str], req: &ScimRequest) -> ScimRe
         ));
     }
     match segs {
-        ["ServiceProviderConfig"] => Ok(Reply::json(200, service_provider_config(shared, &shared.caps()))),
-        ["ResourceTypes"] => Ok(list([Kind::User, Kind::Group].map(|k| resource_type(shared, k)).to_vec())),
+        ["ServiceProviderConfig"] => Ok(Reply::json(
+            200,
+            service_provider_config(shared, &shared.caps()),
+        )),
+        ["ResourceTypes"] => Ok(list(
+            [Kind::User, Kind::Group]
+                .map(|k| resource_type(shared, k))
+                .to_vec(),
+        )),
         ["ResourceTypes", name] => [Kind::User, Kind::Group]
             .into_iter()
             .find(|k| k.name() == *name)
             .map(|k| Reply::json(200, resource_type(shared, k)))
             .ok_or_else(|| ScimError::not_found("ResourceType", name)),
-        ["Schemas"] => Ok(list(SchemaRegistry::core().schemas().map(|s| schema(shared, s)).collect())),
+        ["Schemas"] => Ok(list(
+            SchemaRegistry::core()
+                .schemas()
+                .map(|s| schema(shared, s))
+                .collect(),
+        )),
         ["Schemas", id] => SchemaRegistry::core()
             .schema(id)
             .map(|s| Reply::json(200, schema(shared, s)))
             .ok_or_else(|| ScimError::not_found("Schema", id)),
-        _ => Err(ScimError::new(404, None, format!("no endpoint at {}", req.path))),
+        _ => Err(ScimError::new(
+            404,
+            None,
+            format!("no endpoint at {}", req.path),
+        )),
     }
 }
 

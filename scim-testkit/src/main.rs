@@ -38,6 +38,7 @@ options:
 
 admin endpoints (never authenticated): http://127.0.0.1:PORT/_testkit/{faults,capabilities,requests,reset,stats}";
 
+#[derive(Debug)]
 struct Args {
     config: Config,
     exit_on_stdin_eof: bool,
@@ -50,7 +51,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         args.next().ok_or_else(|| format!("{flag} needs a value"))
     }
     fn number<T: std::str::FromStr>(text: String, flag: &str) -> Result<T, String> {
-        text.parse().map_err(|_| format!("{flag} needs a number, not {text:?}"))
+        text.parse()
+            .map_err(|_| format!("{flag} needs a number, not {text:?}"))
     }
     while let Some(arg) = args.next() {
         let caps = &mut config.capabilities;
@@ -66,7 +68,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--ignore-start-index" => config.faults.ignore_start_index = true,
             "--cursor-only" => {
                 let defaults = Capabilities::cursor_only();
-                (caps.index, caps.cursor, caps.default_pagination) = (defaults.index, defaults.cursor, defaults.default_pagination);
+                (caps.index, caps.cursor, caps.default_pagination) =
+                    (defaults.index, defaults.cursor, defaults.default_pagination);
             }
             "--no-bulk" => caps.bulk = false,
             "--no-patch" => caps.patch = false,
@@ -76,14 +79,18 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--no-change-password" => caps.change_password = false,
             "--max-results" => caps.max_results = number(value(&mut args, &arg)?, &arg)?,
             "--max-page-size" => caps.max_page_size = number(value(&mut args, &arg)?, &arg)?,
-            "--default-page-size" => caps.default_page_size = number(value(&mut args, &arg)?, &arg)?,
+            "--default-page-size" => {
+                caps.default_page_size = number(value(&mut args, &arg)?, &arg)?
+            }
             "--faults" => {
                 let text = value(&mut args, &arg)?;
-                config.faults = serde_json::from_str::<Faults>(&text).map_err(|e| format!("--faults: {e}"))?;
+                config.faults =
+                    serde_json::from_str::<Faults>(&text).map_err(|e| format!("--faults: {e}"))?;
             }
             "--capabilities" => {
                 let text = value(&mut args, &arg)?;
-                config.capabilities = serde_json::from_str(&text).map_err(|e| format!("--capabilities: {e}"))?;
+                config.capabilities =
+                    serde_json::from_str(&text).map_err(|e| format!("--capabilities: {e}"))?;
             }
             "--exit-on-stdin-eof" => exit_on_stdin_eof = true,
             other => return Err(format!("unknown option {other:?}")),
@@ -151,7 +158,10 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let mut out = std::io::stdout().lock();
-    if writeln!(out, "{}", server.url()).and_then(|_| out.flush()).is_err() {
+    if writeln!(out, "{}", server.url())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
         return std::process::ExitCode::FAILURE;
     }
     drop(out);
@@ -177,15 +187,28 @@ mod tests {
 
     #[test]
     fn options_set_the_config() {
-        let a = parse(&["--port", "8080", "--token", "t", "--seed-users", "5", "--cursor-only", "--no-bulk", "--latency-ms", "3"])
-            .unwrap()
-            .unwrap();
+        let a = parse(&[
+            "--port",
+            "8080",
+            "--token",
+            "t",
+            "--seed-users",
+            "5",
+            "--cursor-only",
+            "--no-bulk",
+            "--latency-ms",
+            "3",
+        ])
+        .unwrap()
+        .unwrap();
         assert_eq!(a.config.port, 8080);
         assert_eq!(a.config.token.as_deref(), Some("t"));
         assert_eq!(a.config.seed_users, 5);
         assert!(!a.config.capabilities.index && !a.config.capabilities.bulk);
         assert_eq!(a.config.faults.latency_ms, 3);
-        let a = parse(&["--faults", r#"{"rules":[{"fault":"reset","times":1}]}"#]).unwrap().unwrap();
+        let a = parse(&["--faults", r#"{"rules":[{"fault":"reset","times":1}]}"#])
+            .unwrap()
+            .unwrap();
         assert_eq!(a.config.faults.rules.len(), 1);
         assert!(parse(&["--help"]).unwrap().is_none());
         assert!(parse(&["--port"]).unwrap_err().contains("needs a value"));

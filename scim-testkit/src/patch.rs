@@ -16,6 +16,8 @@ pub(crate) fn parse(body: &Value) -> ScimResult<Ops> {
 
 /// Applies the operations atomically.
 pub(crate) fn apply(res: &mut Resource, ops: &Ops, registry: &SchemaRegistry) -> ScimResult<()> {
-    let _ = (res, ops, registry);
-    Err(ScimError::not_implemented("PATCH apply (pending scim_core::patch)"))
+    let _ = (res, &ops.0, registry);
+    Err(ScimError::not_implemented(
+        "PATCH apply (pending scim_core::patch)",
+    ))
 }

@@ -66,7 +66,12 @@ impl Projection {
 
     /// Applies the selection and the `returned` rules to a rendered resource whose core
     /// schema is `schema`.
-    pub fn apply(&self, resource: Map<String, Value>, schema: &str, registry: &SchemaRegistry) -> Map<String, Value> {
+    pub fn apply(
+        &self,
+        resource: Map<String, Value>,
+        schema: &str,
+        registry: &SchemaRegistry,
+    ) -> Map<String, Value> {
         let mut out = if self.include.is_empty() {
             self.apply_default(resource, schema, registry)
         } else {
@@ -87,7 +92,12 @@ impl Projection {
     }
 
     /// Default set minus `excludedAttributes` and minus `returned: request` attributes.
-    fn apply_default(&self, mut resource: Map<String, Value>, schema: &str, registry: &SchemaRegistry) -> Map<String, Value> {
+    fn apply_default(
+        &self,
+        mut resource: Map<String, Value>,
+        schema: &str,
+        registry: &SchemaRegistry,
+    ) -> Map<String, Value> {
         let request_only: Vec<String> = resource
             .keys()
             .filter(|k| returned(registry, schema, k) == Some(Returned::Request))
@@ -112,24 +122,31 @@ impl Projection {
                 None => {
                     remove_ci(container, &path.name);
                 }
-                Some(sub) => match find_key(container, &path.name).and_then(|k| container.get_mut(&k)) {
-                    Some(Value::Object(obj)) => {
-                        remove_ci(obj, sub);
-                    }
-                    Some(Value::Array(items)) => {
-                        for item in items.iter_mut().filter_map(Value::as_object_mut) {
-                            remove_ci(item, sub);
+                Some(sub) => {
+                    match find_key(container, &path.name).and_then(|k| container.get_mut(&k)) {
+                        Some(Value::Object(obj)) => {
+                            remove_ci(obj, sub);
                         }
+                        Some(Value::Array(items)) => {
+                            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                                remove_ci(item, sub);
+                            }
+                        }
+                        _ => {}
                     }
-                    _ => {}
-                },
+                }
             }
         }
         resource
     }
 
     /// Only the named attributes, plus those `returned: always` (`id`) and `schemas`.
-    fn apply_include(&self, resource: Map<String, Value>, schema: &str, registry: &SchemaRegistry) -> Map<String, Value> {
+    fn apply_include(
+        &self,
+        resource: Map<String, Value>,
+        schema: &str,
+        registry: &SchemaRegistry,
+    ) -> Map<String, Value> {
         let mut out = Map::new();
         for (key, value) in &resource {
             // RFC 7643 §3.1: "id" is returned "always"; "schemas" is REQUIRED on every
@@ -202,14 +219,21 @@ fn select_in_extension(urn: &str, value: &Value, paths: &[AttrPath]) -> Option<V
     let obj = value.as_object()?;
     let mine: Vec<&AttrPath> = paths
         .iter()
-        .filter(|p| p.urn.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(urn)))
+        .filter(|p| {
+            p.urn
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case(urn))
+        })
         .collect();
     if mine.is_empty() {
         return None;
     }
     let mut out = Map::new();
     for (key, v) in obj {
-        let named = mine.iter().copied().filter(|p| p.name.eq_ignore_ascii_case(key));
+        let named = mine
+            .iter()
+            .copied()
+            .filter(|p| p.name.eq_ignore_ascii_case(key));
         if let Some(v) = select(v, named) {
             out.insert(key.clone(), v);
         }
@@ -220,11 +244,17 @@ fn select_in_extension(urn: &str, value: &Value, paths: &[AttrPath]) -> Option<V
 /// True when the path names a top-level attribute of the resource (unqualified, or
 /// qualified by the resource's core schema).
 fn targets_core(path: &AttrPath, schema: &str) -> bool {
-    path.urn.as_deref().is_none_or(|u| u.eq_ignore_ascii_case(schema))
+    path.urn
+        .as_deref()
+        .map_or(true, |u| u.eq_ignore_ascii_case(schema))
 }
 
 /// The object a path's attribute lives in: the resource itself, or an extension object.
-fn container_mut<'a>(resource: &'a mut Map<String, Value>, path: &AttrPath, schema: &str) -> Option<&'a mut Map<String, Value>> {
+fn container_mut<'a>(
+    resource: &'a mut Map<String, Value>,
+    path: &AttrPath,
+    schema: &str,
+) -> Option<&'a mut Map<String, Value>> {
     if targets_core(path, schema) {
         return Some(resource);
     }
@@ -310,7 +340,11 @@ mod tests {
     #[test]
     fn attributes_select_sub_attributes_and_extensions() {
         let out = apply(
-            &["NAME.givenName", "emails.value", &format!("{}:department", urn::ENTERPRISE_USER)],
+            &[
+                "NAME.givenName",
+                "emails.value",
+                &format!("{}:department", urn::ENTERPRISE_USER),
+            ],
             &[],
         );
         assert_eq!(
@@ -323,7 +357,10 @@ mod tests {
                 (urn::ENTERPRISE_USER): {"department": "R&D"}
             })
         );
-        let out = apply(&[&format!("{}:userName", urn::USER), urn::ENTERPRISE_USER], &[]);
+        let out = apply(
+            &[&format!("{}:userName", urn::USER), urn::ENTERPRISE_USER],
+            &[],
+        );
         assert_eq!(out["userName"], "bjensen");
         assert_eq!(out[urn::ENTERPRISE_USER]["employeeNumber"], "7");
     }
@@ -336,7 +373,10 @@ mod tests {
         assert_eq!(out["id"], "1");
         assert!(out.get("name").is_none());
         assert!(out.get(urn::ENTERPRISE_USER).is_none());
-        assert_eq!(out["emails"], json!([{"value": "a@x.org"}, {"value": "b@x.org"}]));
+        assert_eq!(
+            out["emails"],
+            json!([{"value": "a@x.org"}, {"value": "b@x.org"}])
+        );
         let out = apply(&[], &[&format!("{}:employeeNumber", urn::ENTERPRISE_USER)]);
         assert_eq!(out[urn::ENTERPRISE_USER], json!({"department": "R&D"}));
     }

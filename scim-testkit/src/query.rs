@@ -8,7 +8,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scim_core::{ScimType, SchemaRegistry};
+use scim_core::{SchemaRegistry, ScimType};
 use serde_json::{Map, Value};
 
 use crate::projection::split_list;
@@ -90,12 +90,18 @@ impl ListParams {
                         .iter()
                         .map(|i| {
                             i.as_str().map(str::to_owned).ok_or_else(|| {
-                                ScimError::bad(ScimType::InvalidSyntax, format!("{key} must list strings"))
+                                ScimError::bad(
+                                    ScimType::InvalidSyntax,
+                                    format!("{key} must list strings"),
+                                )
                             })
                         })
                         .collect(),
                     Value::String(s) => Ok(split_list(s)),
-                    _ => Err(ScimError::bad(ScimType::InvalidSyntax, format!("{key} must be an array of strings"))),
+                    _ => Err(ScimError::bad(
+                        ScimType::InvalidSyntax,
+                        format!("{key} must be an array of strings"),
+                    )),
                 }
             };
             if value.is_null() {
@@ -121,8 +127,13 @@ impl ListParams {
         // RFC 9865 §2: the cursor "may only contain characters from the unreserved
         // characters set defined in section 2.2 of [RFC3986]".
         if let Some(c) = &self.cursor {
-            if !c.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
-                return Err(invalid_cursor("the cursor holds characters outside RFC 3986's unreserved set"));
+            if !c
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+            {
+                return Err(invalid_cursor(
+                    "the cursor holds characters outside RFC 3986's unreserved set",
+                ));
             }
         }
         Ok(())
@@ -154,7 +165,10 @@ fn parse_sort_order(value: &str) -> ScimResult<bool> {
 /// RFC 7644 §3.4.2.4: "A value less than 1 SHALL be interpreted as 1."
 fn parse_start_index(value: &str) -> ScimResult<usize> {
     let n: i64 = value.trim().parse().map_err(|_| {
-        ScimError::bad(ScimType::InvalidValue, format!("startIndex must be an integer, not {value:?}"))
+        ScimError::bad(
+            ScimType::InvalidValue,
+            format!("startIndex must be an integer, not {value:?}"),
+        )
     })?;
     Ok(usize::try_from(n.max(1)).unwrap_or(usize::MAX))
 }
@@ -163,7 +177,10 @@ fn parse_start_index(value: &str) -> ScimResult<usize> {
 fn parse_count(value: &str) -> ScimResult<usize> {
     let n: i64 = value.trim().parse().map_err(|_| {
         // RFC 9865 §2.1: "invalidCount: Count value is invalid."
-        ScimError::bad(ScimType::Other("invalidCount".into()), format!("count must be an integer, not {value:?}"))
+        ScimError::bad(
+            ScimType::Other("invalidCount".into()),
+            format!("count must be an integer, not {value:?}"),
+        )
     })?;
     Ok(usize::try_from(n.max(0)).unwrap_or(usize::MAX))
 }
@@ -246,7 +263,12 @@ impl CursorTable {
         if self.entries.len() >= MAX_CURSORS {
             self.entries.retain(|_, e| e.expires > now);
             if self.entries.len() >= MAX_CURSORS {
-                if let Some(oldest) = self.entries.iter().min_by_key(|(_, e)| e.expires).map(|(t, _)| *t) {
+                if let Some(oldest) = self
+                    .entries
+                    .iter()
+                    .min_by_key(|(_, e)| e.expires)
+                    .map(|(t, _)| *t)
+                {
                     self.entries.remove(&oldest);
                 }
             }
@@ -268,8 +290,14 @@ impl CursorTable {
 
     /// The result set of the cursor `text` for the query `key`, and the offset it points
     /// at; renews the cursor's lifetime.
-    pub fn resume(&mut self, text: &str, key: &QueryKey, timeout: Duration) -> ScimResult<(u64, Arc<Vec<Ref>>, usize)> {
-        let (token, offset) = parse_cursor(text).ok_or_else(|| invalid_cursor("the cursor was not issued by this server"))?;
+    pub fn resume(
+        &mut self,
+        text: &str,
+        key: &QueryKey,
+        timeout: Duration,
+    ) -> ScimResult<(u64, Arc<Vec<Ref>>, usize)> {
+        let (token, offset) = parse_cursor(text)
+            .ok_or_else(|| invalid_cursor("the cursor was not issued by this server"))?;
         let now = Instant::now();
         let entry = match self.entries.get_mut(&token) {
             Some(e) if e.expires > now => e,
@@ -286,7 +314,9 @@ impl CursorTable {
             return Err(invalid_cursor("the cursor belongs to a different query (filter, sortBy, sortOrder or endpoint changed)"));
         }
         if offset > entry.results.len() {
-            return Err(invalid_cursor("the cursor points past the end of its result set"));
+            return Err(invalid_cursor(
+                "the cursor points past the end of its result set",
+            ));
         }
         entry.expires = now + timeout;
         Ok((token, Arc::clone(&entry.results), offset))
@@ -304,7 +334,10 @@ pub(crate) fn format_cursor(token: u64, offset: usize) -> String {
 
 fn parse_cursor(text: &str) -> Option<(u64, usize)> {
     let (token, offset) = text.split_once('.')?;
-    Some((u64::from_str_radix(token, 16).ok()?, usize::from_str_radix(offset, 16).ok()?))
+    Some((
+        u64::from_str_radix(token, 16).ok()?,
+        usize::from_str_radix(offset, 16).ok()?,
+    ))
 }
 
 /// A value to sort by (RFC 7644 §3.4.2.3).
@@ -344,14 +377,21 @@ impl SortKey {
 /// any. If the attribute is complex, the attribute name must be a path to a
 /// sub-attribute". Strings compare case-insensitively unless the schema says
 /// `caseExact`; `dateTime` values compare as instants.
-pub(crate) fn sort_key(resource: &Map<String, Value>, schema: &str, sort_by: &str, registry: &SchemaRegistry) -> Option<SortKey> {
+pub(crate) fn sort_key(
+    resource: &Map<String, Value>,
+    schema: &str,
+    sort_by: &str,
+    registry: &SchemaRegistry,
+) -> Option<SortKey> {
     let (urn, rest) = scim_core::urn::split_urn(sort_by);
     let (name, sub) = match rest.split_once('.') {
         Some((n, s)) => (n, Some(s)),
         None => (rest, None),
     };
     let container = match urn {
-        Some(u) if !u.eq_ignore_ascii_case(schema) => resource.get(&crate::projection::find_key(resource, u)?)?.as_object()?,
+        Some(u) if !u.eq_ignore_ascii_case(schema) => resource
+            .get(&crate::projection::find_key(resource, u)?)?
+            .as_object()?,
         _ => resource,
     };
     let mut value = container.get(&crate::projection::find_key(container, name)?)?;
@@ -373,17 +413,24 @@ pub(crate) fn sort_key(resource: &Map<String, Value>, schema: &str, sort_by: &st
     };
     let attr = registry.attribute_at(&[schema], sort_by);
     let case_exact = attr.is_some_and(|a| a.is_case_exact());
-    let is_time = attr.is_some_and(|a| *a.attr_type() == scim_core::schema::AttributeType::DateTime);
+    let is_time =
+        attr.is_some_and(|a| *a.attr_type() == scim_core::schema::AttributeType::DateTime);
     match value {
         Value::Bool(b) => Some(SortKey::Bool(*b)),
         Value::Number(n) => n.as_f64().map(SortKey::Number),
         Value::String(s) => {
             if is_time {
-                if let Ok(t) = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339) {
+                if let Ok(t) =
+                    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+                {
                     return Some(SortKey::Time(t.unix_timestamp_nanos()));
                 }
             }
-            Some(SortKey::Text(if case_exact { s.clone() } else { s.to_lowercase() }))
+            Some(SortKey::Text(if case_exact {
+                s.clone()
+            } else {
+                s.to_lowercase()
+            }))
         }
         _ => None,
     }
@@ -422,12 +469,23 @@ mod tests {
                     .collect::<Vec<_>>(),
             )
         };
-        let p = q(&[("startIndex", "0"), ("COUNT", "-5"), ("sortOrder", "DESCENDING")]).unwrap();
-        assert_eq!((p.start_index, p.count, p.descending), (Some(1), Some(0), true));
+        let p = q(&[
+            ("startIndex", "0"),
+            ("COUNT", "-5"),
+            ("sortOrder", "DESCENDING"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (p.start_index, p.count, p.descending),
+            (Some(1), Some(0), true)
+        );
         let e = q(&[("count", "ten")]).unwrap_err();
         assert_eq!(e.scim_type.unwrap().as_str(), "invalidCount");
         assert_eq!(q(&[("startIndex", "x")]).unwrap_err().status, 400);
-        assert_eq!(q(&[("sortOrder", "up")]).unwrap_err().scim_type, Some(ScimType::InvalidValue));
+        assert_eq!(
+            q(&[("sortOrder", "up")]).unwrap_err().scim_type,
+            Some(ScimType::InvalidValue)
+        );
         assert!(q(&[("cursor", "a b")]).is_err());
         let p = q(&[("cursor", ""), ("attributes", "userName, name.givenName")]).unwrap();
         assert_eq!(p.cursor.as_deref(), Some(""));
@@ -450,18 +508,48 @@ mod tests {
         let key = ListParams::default().key(Scope::One(Kind::User));
         let results = Arc::new(vec![(Kind::User, 1), (Kind::User, 2)]);
         let token = t.open(key.clone(), results, Duration::from_secs(60));
-        let (_, r, off) = t.resume(&format_cursor(token, 1), &key, Duration::from_secs(60)).unwrap();
+        let (_, r, off) = t
+            .resume(&format_cursor(token, 1), &key, Duration::from_secs(60))
+            .unwrap();
         assert_eq!((r.len(), off), (2, 1));
         let other = ListParams {
             filter: Some("x".into()),
             ..ListParams::default()
         }
         .key(Scope::One(Kind::User));
-        assert_eq!(t.resume(&format_cursor(token, 1), &other, Duration::from_secs(1)).unwrap_err().scim_type.unwrap().as_str(), "invalidCursor");
-        assert_eq!(t.resume("zz", &key, Duration::from_secs(1)).unwrap_err().scim_type.unwrap().as_str(), "invalidCursor");
-        assert_eq!(t.resume(&format_cursor(token ^ 1, 0), &key, Duration::from_secs(1)).unwrap_err().scim_type.unwrap().as_str(), "expiredCursor");
+        assert_eq!(
+            t.resume(&format_cursor(token, 1), &other, Duration::from_secs(1))
+                .unwrap_err()
+                .scim_type
+                .unwrap()
+                .as_str(),
+            "invalidCursor"
+        );
+        assert_eq!(
+            t.resume("zz", &key, Duration::from_secs(1))
+                .unwrap_err()
+                .scim_type
+                .unwrap()
+                .as_str(),
+            "invalidCursor"
+        );
+        assert_eq!(
+            t.resume(&format_cursor(token ^ 1, 0), &key, Duration::from_secs(1))
+                .unwrap_err()
+                .scim_type
+                .unwrap()
+                .as_str(),
+            "expiredCursor"
+        );
         let token = t.open(key.clone(), Arc::new(vec![]), Duration::ZERO);
-        assert_eq!(t.resume(&format_cursor(token, 0), &key, Duration::ZERO).unwrap_err().scim_type.unwrap().as_str(), "expiredCursor");
+        assert_eq!(
+            t.resume(&format_cursor(token, 0), &key, Duration::ZERO)
+                .unwrap_err()
+                .scim_type
+                .unwrap()
+                .as_str(),
+            "expiredCursor"
+        );
     }
 
     /// RFC 7644 §3.4.2.3: "if there is no data for the specified "sortBy" value, they are
@@ -479,7 +567,12 @@ mod tests {
             users
                 .iter()
                 .enumerate()
-                .map(|(i, u)| (sort_key(u.as_object().unwrap(), urn::USER, by, reg), (Kind::User, i as u64)))
+                .map(|(i, u)| {
+                    (
+                        sort_key(u.as_object().unwrap(), urn::USER, by, reg),
+                        (Kind::User, i as u64),
+                    )
+                })
                 .collect()
         };
         let order = |v: Vec<Ref>| v.into_iter().map(|(_, s)| s).collect::<Vec<_>>();

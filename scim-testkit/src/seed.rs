@@ -25,7 +25,8 @@ pub fn user(i: usize) -> Value {
     });
     if i % 2 == 0 {
         u["schemas"] = json!([urn::USER, urn::ENTERPRISE_USER]);
-        u[urn::ENTERPRISE_USER] = json!({"employeeNumber": i.to_string(), "department": format!("dept-{}", i % 10)});
+        u[urn::ENTERPRISE_USER] =
+            json!({"employeeNumber": i.to_string(), "department": format!("dept-{}", i % 10)});
     }
     u
 }

@@ -70,7 +70,9 @@ enum Runner {
 
 impl std::fmt::Debug for TestServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestServer").field("url", &self.url).finish_non_exhaustive()
+        f.debug_struct("TestServer")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -110,7 +112,9 @@ impl TestServer {
             config.faults.clone(),
         ));
         crate::seed::seed(&shared, config.seed_users, config.seed_groups)?;
-        let app = Router::new().fallback(handle).with_state(Arc::clone(&shared));
+        let app = Router::new()
+            .fallback(handle)
+            .with_state(Arc::clone(&shared));
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let service = app.into_make_service_with_connect_info::<ConnHandle>();
@@ -147,14 +151,16 @@ impl TestServer {
                 {
                     Ok(rt) => rt,
                     Err(e) => {
-                        let _ = ready_tx.send(Err(transport("cannot start a tokio runtime".into(), e)));
+                        let _ =
+                            ready_tx.send(Err(transport("cannot start a tokio runtime".into(), e)));
                         return;
                     }
                 };
                 runtime.block_on(async move {
                     match TestServer::start(config).await {
                         Ok(server) => {
-                            let parts = (server.addr, server.url.clone(), Arc::clone(&server.shared));
+                            let parts =
+                                (server.addr, server.url.clone(), Arc::clone(&server.shared));
                             let _ = ready_tx.send(Ok(parts));
                             let _ = stop_rx.await;
                             server.shutdown().await;
@@ -264,7 +270,10 @@ impl TestServer {
                     let _ = tx.send(());
                 }
                 if let Some(mut task) = task.take() {
-                    if tokio::time::timeout(Duration::from_secs(1), &mut task).await.is_err() {
+                    if tokio::time::timeout(Duration::from_secs(1), &mut task)
+                        .await
+                        .is_err()
+                    {
                         task.abort();
                     }
                 }
@@ -333,26 +342,41 @@ impl ConnIo {
     fn check(&self) -> io::Result<()> {
         if self.state.reset.load(Ordering::Acquire) {
             let _ = socket2::SockRef::from(&self.stream).set_linger(Some(Duration::ZERO));
-            return Err(io::Error::new(io::ErrorKind::ConnectionReset, "reset by the testkit"));
+            return Err(io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "reset by the testkit",
+            ));
         }
         Ok(())
     }
 }
 
 impl AsyncRead for ConnIo {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         self.check()?;
         Pin::new(&mut self.stream).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for ConnIo {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.check()?;
         Pin::new(&mut self.stream).poll_write(cx, buf)
     }
 
-    fn poll_write_vectored(mut self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         self.check()?;
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
     }
@@ -409,7 +433,10 @@ impl Connected<IncomingStream<'_, TkListener>> for ConnHandle {
 // --- requests ------------------------------------------------------------------------
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// The path relative to the base path, if `path` is under it.
@@ -424,14 +451,21 @@ fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, ConnectInfo(conn): ConnectInfo<ConnHandle>, request: Request) -> Response {
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(conn): ConnectInfo<ConnHandle>,
+    request: Request,
+) -> Response {
     let method = request.method().clone();
     let uri = request.uri().clone();
     let path = uri.path().to_owned();
     if path == "/_testkit" || path.starts_with("/_testkit/") {
         return admin(&shared, &method, &path, request).await;
     }
-    let logged_path = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| path.clone());
+    let logged_path = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| path.clone());
     let log = |status: u16, fault: Option<FaultKind>| {
         let mut log = lock(&shared.log);
         if log.len() >= LOG_CAPACITY {
@@ -451,7 +485,12 @@ async fn handle(State(shared): State<Arc<Shared>>, ConnectInfo(conn): ConnectInf
     };
 
     let Some(rel) = relative(&path, &shared.base_path).map(str::to_owned) else {
-        let reply: Reply = ScimError::new(404, None, format!("{path} is outside the SCIM base path {}", shared.base_path)).into();
+        let reply: Reply = ScimError::new(
+            404,
+            None,
+            format!("{path} is outside the SCIM base path {}", shared.base_path),
+        )
+        .into();
         log(reply.status, None);
         return to_response(reply, false);
     };
@@ -473,7 +512,12 @@ async fn handle(State(shared): State<Arc<Shared>>, ConnectInfo(conn): ConnectInf
     let bytes = match axum::body::to_bytes(request.into_body(), BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
-            let reply: Reply = ScimError::new(413, None, format!("the request body exceeds {BODY_LIMIT} bytes")).into();
+            let reply: Reply = ScimError::new(
+                413,
+                None,
+                format!("the request body exceeds {BODY_LIMIT} bytes"),
+            )
+            .into();
             log(reply.status, None);
             return to_response(reply, false);
         }
@@ -484,7 +528,11 @@ async fn handle(State(shared): State<Arc<Shared>>, ConnectInfo(conn): ConnectInf
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(v) => Some(v),
             Err(e) => {
-                let reply: Reply = ScimError::bad(ScimType::InvalidSyntax, format!("the request body is not valid JSON: {e}")).into();
+                let reply: Reply = ScimError::bad(
+                    ScimType::InvalidSyntax,
+                    format!("the request body is not valid JSON: {e}"),
+                )
+                .into();
                 log(reply.status, None);
                 return to_response(reply, false);
             }
@@ -537,7 +585,10 @@ fn authenticate(shared: &Shared, headers: &HeaderMap) -> Option<Reply> {
     } else {
         "authentication required: send Authorization: Bearer <token>"
     };
-    Some(Reply::from(ScimError::new(401, None, detail)).with_header("WWW-Authenticate", challenge.to_owned()))
+    Some(
+        Reply::from(ScimError::new(401, None, detail))
+            .with_header("WWW-Authenticate", challenge.to_owned()),
+    )
 }
 
 /// The answer of a fault that replaces the request's execution.
@@ -550,15 +601,26 @@ fn fault_response(rule: &FaultRule) -> Response {
             to_response(reply, false)
         }
         FaultKind::Unavailable => {
-            let mut reply = Reply::from(ScimError::new(503, None, "the service is unavailable; retry later"));
+            let mut reply = Reply::from(ScimError::new(
+                503,
+                None,
+                "the service is unavailable; retry later",
+            ));
             if let Some(r) = &rule.retry_after {
                 reply = reply.with_header("Retry-After", r.clone());
             }
             to_response(reply, false)
         }
         _ => {
-            let status = rule.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::BAD_GATEWAY);
-            let title = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("Error"));
+            let status = rule
+                .status
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::BAD_GATEWAY);
+            let title = format!(
+                "{} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("Error")
+            );
             let html = format!(
                 "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
             );
@@ -601,7 +663,21 @@ fn to_response(reply: Reply, truncate: bool) -> Response {
             .header(header::CONTENT_TYPE, SCIM_JSON)
             .header(header::CONTENT_LENGTH, bytes.len());
         let half = Bytes::from(bytes[..bytes.len() / 2].to_vec());
-        Body::from_stream(futures_util::stream::iter([Ok::<_, io::Error>(half)]))
+        // The half is sent, then the body stays pending a moment so that hyper flushes
+        // it; when the body then ends short of Content-Length, hyper closes the
+        // connection.
+        Body::from_stream(futures_util::stream::unfold(
+            Some(half),
+            |state| async move {
+                match state {
+                    Some(half) => Some((Ok::<_, io::Error>(half), None)),
+                    None => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        None
+                    }
+                }
+            },
+        ))
     } else if reply.body.is_some() {
         builder = builder.header(header::CONTENT_TYPE, SCIM_JSON);
         Body::from(bytes)
@@ -618,19 +694,37 @@ fn to_response(reply: Reply, truncate: bool) -> Response {
 // --- admin endpoints -----------------------------------------------------------------
 
 async fn admin(shared: &Shared, method: &Method, path: &str, request: Request) -> Response {
-    let bytes = axum::body::to_bytes(request.into_body(), BODY_LIMIT).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(request.into_body(), BODY_LIMIT)
+        .await
+        .unwrap_or_default();
     let reply = admin_reply(shared, method, path.trim_end_matches('/'), &bytes);
     to_response(reply.unwrap_or_else(Reply::from), false)
 }
 
 fn parse_admin<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ScimError> {
-    let text = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { bytes };
-    serde_json::from_slice(text).map_err(|e| ScimError::bad(ScimType::InvalidValue, format!("invalid admin request: {e}")))
+    let text = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        bytes
+    };
+    serde_json::from_slice(text).map_err(|e| {
+        ScimError::bad(
+            ScimType::InvalidValue,
+            format!("invalid admin request: {e}"),
+        )
+    })
 }
 
-fn admin_reply(shared: &Shared, method: &Method, path: &str, bytes: &[u8]) -> Result<Reply, ScimError> {
+fn admin_reply(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    bytes: &[u8],
+) -> Result<Reply, ScimError> {
     match (method.as_str(), path) {
-        ("GET", "/_testkit/faults") => Ok(Reply::json(200, to_json(&lock(&shared.faults).current()))),
+        ("GET", "/_testkit/faults") => {
+            Ok(Reply::json(200, to_json(&lock(&shared.faults).current())))
+        }
         ("POST" | "PUT", "/_testkit/faults") => {
             let faults: Faults = parse_admin(bytes)?;
             *lock(&shared.faults) = FaultState::new(faults.clone());
@@ -669,7 +763,11 @@ fn admin_reply(shared: &Shared, method: &Method, path: &str, bytes: &[u8]) -> Re
                 json!({"users": store.len(Kind::User), "groups": store.len(Kind::Group), "requests": lock(&shared.log).len()}),
             ))
         }
-        _ => Err(ScimError::new(404, None, format!("no admin endpoint {method} {path}"))),
+        _ => Err(ScimError::new(
+            404,
+            None,
+            format!("no admin endpoint {method} {path}"),
+        )),
     }
 }
 

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuar
 use std::time::Duration;
 
 use axum::http::Method;
-use scim_core::schema::{AttributeType, Mutability};
+use scim_core::schema::{Mutability, ValidationMode};
 use scim_core::{urn, ETag, Resource, SchemaRegistry, ScimType};
 use serde_json::{json, Map, Value};
 
@@ -199,7 +199,9 @@ impl Shared {
             [] if m == Method::GET => self.list(Scope::All, ListParams::from_query(&req.query)?),
             [".search"] if m == Method::POST => self.search(Scope::All, req),
             ["Bulk"] if m == Method::POST => crate::bulk::run(self, req),
-            ["ServiceProviderConfig"] | ["ResourceTypes", ..] | ["Schemas", ..] if m == Method::GET => {
+            ["ServiceProviderConfig"] | ["ResourceTypes", ..] | ["Schemas", ..]
+                if m == Method::GET =>
+            {
                 crate::discovery::serve(self, &segs, req)
             }
             ["Me", rest @ ..] => self.me(req, rest),
@@ -211,9 +213,11 @@ impl Shared {
                     _ => Err(method_not_allowed(req)),
                 }
             }
-            [seg, ".search"] if Kind::from_segment(seg).is_some() && m == Method::POST => {
-                self.search(Scope::One(Kind::from_segment(seg).unwrap_or(Kind::User)), req)
-            }
+            [seg, ".search"] if Kind::from_segment(seg).is_some() && m == Method::POST => self
+                .search(
+                    Scope::One(Kind::from_segment(seg).unwrap_or(Kind::User)),
+                    req,
+                ),
             [seg, id] if Kind::from_segment(seg).is_some() => {
                 let kind = Kind::from_segment(seg).unwrap_or(Kind::User);
                 match *m {
@@ -224,10 +228,17 @@ impl Shared {
                     _ => Err(method_not_allowed(req)),
                 }
             }
-            [] | [".search"] | ["Bulk"] | ["ServiceProviderConfig"] | ["ResourceTypes", ..] | ["Schemas", ..] => {
-                Err(method_not_allowed(req))
-            }
-            _ => Err(ScimError::new(404, None, format!("no endpoint at {}", req.path))),
+            []
+            | [".search"]
+            | ["Bulk"]
+            | ["ServiceProviderConfig"]
+            | ["ResourceTypes", ..]
+            | ["Schemas", ..] => Err(method_not_allowed(req)),
+            _ => Err(ScimError::new(
+                404,
+                None,
+                format!("no endpoint at {}", req.path),
+            )),
         }
     }
 
@@ -240,9 +251,14 @@ impl Shared {
         let id = read(&self.store)
             .user_id_by_name(name)
             .map(str::to_owned)
-            .ok_or_else(|| ScimError::new(404, None, format!("the /Me user {name} does not exist")))?;
+            .ok_or_else(|| {
+                ScimError::new(404, None, format!("the /Me user {name} does not exist"))
+            })?;
         let mut inner = req.clone();
-        inner.path = format!("/Users/{id}{}", rest.iter().map(|s| format!("/{s}")).collect::<String>());
+        inner.path = format!(
+            "/Users/{id}{}",
+            rest.iter().map(|s| format!("/{s}")).collect::<String>()
+        );
         Ok(self.dispatch(&inner))
     }
 
@@ -255,13 +271,21 @@ impl Shared {
 
     /// The representation of a stored resource: derived attributes added, `meta.version`
     /// dropped when ETags are off, then the projection.
-    pub fn render(&self, store: &Store, kind: Kind, entry: &Entry, proj: &Projection, etag: bool) -> Value {
+    pub fn render(
+        &self,
+        store: &Store,
+        kind: Kind,
+        entry: &Entry,
+        proj: &Projection,
+        etag: bool,
+    ) -> Value {
         let mut map = entry.resource.as_map().clone();
         if kind == Kind::User {
             self.add_groups(store, &entry.id, &mut map);
         }
         if !etag {
-            if let Some(Value::Object(meta)) = find_key(&map, "meta").and_then(|k| map.get_mut(&k)) {
+            if let Some(Value::Object(meta)) = find_key(&map, "meta").and_then(|k| map.get_mut(&k))
+            {
                 remove_ci(meta, "version");
             }
         }
@@ -287,7 +311,15 @@ impl Shared {
         }
     }
 
-    fn single(&self, store: &Store, kind: Kind, id: &str, status: u16, req: &ScimRequest, etag: bool) -> ScimResult<Reply> {
+    fn single(
+        &self,
+        store: &Store,
+        kind: Kind,
+        id: &str,
+        status: u16,
+        req: &ScimRequest,
+        etag: bool,
+    ) -> ScimResult<Reply> {
         let entry = store
             .get(kind, id)
             .ok_or_else(|| ScimError::not_found(kind.name(), id))?;
@@ -303,7 +335,12 @@ impl Shared {
             .ok_or_else(|| ScimError::not_found(kind.name(), id))?;
         // RFC 7644 §3.14: "If-None-Match ... the service provider SHALL return 304 (Not
         // Modified) if the resource has not changed".
-        if etag && req.if_none_match.as_deref().is_some_and(|h| etag_matches(h, entry)) {
+        if etag
+            && req
+                .if_none_match
+                .as_deref()
+                .is_some_and(|h| etag_matches(h, entry))
+        {
             return Ok(Reply::empty(304).with_etag(Some(entry.etag())));
         }
         self.single(&store, kind, id, 200, req, etag)
@@ -313,12 +350,18 @@ impl Shared {
 
     /// A request body as a resource of `kind`: an object, `schemas` checked, readOnly
     /// attributes removed.
-    fn incoming(&self, kind: Kind, req: &ScimRequest) -> ScimResult<Resource> {
+    fn incoming(
+        &self,
+        kind: Kind,
+        req: &ScimRequest,
+        mode: ValidationMode,
+    ) -> ScimResult<Resource> {
         let body = req
             .body
             .clone()
             .ok_or_else(|| invalid_syntax("the request needs a JSON object body"))?;
-        let mut res = Resource::from_value(body).map_err(|_| invalid_syntax("the request body must be a JSON object"))?;
+        let mut res = Resource::from_value(body)
+            .map_err(|_| invalid_syntax("the request body must be a JSON object"))?;
         if !res.has_schema(kind.schema()) {
             return Err(invalid_syntax(format!(
                 "\"schemas\" must list {} (RFC 7643 §3)",
@@ -334,14 +377,22 @@ impl Shared {
         for ext in extensions {
             res.add_schema(&ext);
         }
-        strip_read_only(&mut res, kind);
-        check_types(&res, kind)?;
+        // RFC 7644 §3.3: "readOnly ... attributes ... SHALL be ignored" (`id`, `meta`, a
+        // user's `groups`, `manager.displayName`, ...).
+        registry().strip_read_only(&mut res);
+        check_schema(&res, mode)?;
         Ok(res)
     }
 
     /// Checks what a resource must satisfy before it is stored, and normalizes group
     /// members. `id` is the resource's own id (None on create).
-    fn validate(&self, store: &Store, kind: Kind, res: &mut Resource, id: Option<&str>) -> ScimResult<()> {
+    fn validate(
+        &self,
+        store: &Store,
+        kind: Kind,
+        res: &mut Resource,
+        id: Option<&str>,
+    ) -> ScimResult<()> {
         match kind {
             Kind::User => {
                 // RFC 7643 §4.1.1: userName is REQUIRED, uniqueness "server".
@@ -372,7 +423,12 @@ impl Shared {
         Ok(())
     }
 
-    fn normalize_members(&self, store: &Store, res: &mut Resource, id: Option<&str>) -> ScimResult<()> {
+    fn normalize_members(
+        &self,
+        store: &Store,
+        res: &mut Resource,
+        id: Option<&str>,
+    ) -> ScimResult<()> {
         let Some(members) = res.get_mut("members") else {
             return Ok(());
         };
@@ -388,7 +444,9 @@ impl Shared {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let Value::Object(mut m) = item else {
-                return Err(invalid_value("each member must be an object with a \"value\""));
+                return Err(invalid_value(
+                    "each member must be an object with a \"value\"",
+                ));
             };
             let value = find_key(&m, "value")
                 .and_then(|k| m.get(&k))
@@ -398,9 +456,9 @@ impl Shared {
             if Some(value.as_str()) == id {
                 return Err(invalid_value("a group cannot be a member of itself"));
             }
-            let kind = store
-                .kind_of(&value)
-                .ok_or_else(|| invalid_value(format!("member {value} is not an existing User or Group")))?;
+            let kind = store.kind_of(&value).ok_or_else(|| {
+                invalid_value(format!("member {value} is not an existing User or Group"))
+            })?;
             if !seen.insert(value.clone()) {
                 continue;
             }
@@ -408,7 +466,10 @@ impl Shared {
                 m.insert("type".to_owned(), Value::String(kind.name().to_owned()));
             }
             if find_key(&m, "$ref").is_none() {
-                m.insert("$ref".to_owned(), Value::String(self.location(kind, &value)));
+                m.insert(
+                    "$ref".to_owned(),
+                    Value::String(self.location(kind, &value)),
+                );
             }
             out.push(Value::Object(m));
         }
@@ -442,7 +503,7 @@ impl Shared {
 
     fn create(&self, kind: Kind, req: &ScimRequest) -> ScimResult<Reply> {
         let caps = self.caps();
-        let mut res = self.incoming(kind, req)?;
+        let mut res = self.incoming(kind, req, ValidationMode::Create)?;
         let mut store = write(&self.store);
         self.validate(&store, kind, &mut res, None)?;
         let id = uuid::Uuid::new_v4().to_string();
@@ -465,7 +526,7 @@ impl Shared {
 
     fn replace(&self, kind: Kind, id: &str, req: &ScimRequest) -> ScimResult<Reply> {
         let caps = self.caps();
-        let mut res = self.incoming(kind, req)?;
+        let mut res = self.incoming(kind, req, ValidationMode::Replace)?;
         let mut store = write(&self.store);
         let old = store
             .get(kind, id)
@@ -504,7 +565,10 @@ impl Shared {
         }
         map.insert("id".to_owned(), Value::String(old.id.clone()));
         map.extend(rest);
-        map.insert("meta".to_owned(), self.meta(kind, &old.id, &created, version));
+        map.insert(
+            "meta".to_owned(),
+            self.meta(kind, &old.id, &created, version),
+        );
         store.replace(kind, &old.id, version, Resource::from(map));
         Ok(())
     }
@@ -537,12 +601,15 @@ impl Shared {
             }
         }
         if !res.has_schema(kind.schema()) {
-            return Err(invalid_value(format!("schemas must keep {}", kind.schema())));
+            return Err(invalid_value(format!(
+                "schemas must keep {}",
+                kind.schema()
+            )));
         }
         if !caps.change_password && res.get("password") != old.resource.get("password") {
             return Err(ScimError::not_implemented("changing the password"));
         }
-        check_types(&res, kind)?;
+        check_schema(&res, ValidationMode::Replace)?;
         check_immutable(&old.resource, &res, kind)?;
         self.validate(&store, kind, &mut res, Some(id))?;
         self.commit(&mut store, kind, &old, res)?;
@@ -605,6 +672,17 @@ impl Shared {
             .as_deref()
             .map(crate::filter::Matcher::parse)
             .transpose()?;
+        // `userName eq "..."` (the look-up before every provisioning) comes from the index.
+        if let (Some(name), Scope::One(Kind::User)) =
+            (filter.as_ref().and_then(|f| f.user_name_eq()), key.scope)
+        {
+            let hit = store
+                .user_id_by_name(name)
+                .and_then(|id| store.get(Kind::User, id));
+            let results = Arc::new(hit.map(|e| vec![(Kind::User, e.seq)]).unwrap_or_default());
+            lock(&self.results).put(key.clone(), generation, Arc::clone(&results));
+            return Ok(results);
+        }
         let mut keyed = Vec::new();
         for &kind in key.scope.kinds() {
             for entry in store.iter(kind) {
@@ -638,7 +716,12 @@ impl Shared {
 
     fn list(&self, scope: Scope, params: ListParams) -> ScimResult<Reply> {
         let caps = self.caps();
-        if params.filter.as_deref().is_some_and(|f| !f.trim().is_empty()) && !caps.filter {
+        if params
+            .filter
+            .as_deref()
+            .is_some_and(|f| !f.trim().is_empty())
+            && !caps.filter
+        {
             return Err(ScimError::not_implemented("filtering"));
         }
         if params.sort_by.is_some() && !caps.sort {
@@ -646,14 +729,18 @@ impl Shared {
         }
         let use_cursor = match (&params.cursor, params.start_index) {
             (Some(_), _) if !caps.cursor => {
-                return Err(invalid_value("cursor pagination is not supported; use startIndex"));
+                return Err(invalid_value(
+                    "cursor pagination is not supported; use startIndex",
+                ));
             }
             (Some(_), _) => true,
             (None, Some(_)) if caps.index => false,
             (None, Some(start)) if start <= 1 => true,
             (None, Some(_)) => {
                 // RFC 9865 §2.5: a service provider "MAY require cursor-based pagination".
-                return Err(invalid_value("index pagination is not supported; page with cursor and nextCursor"));
+                return Err(invalid_value(
+                    "index pagination is not supported; page with cursor and nextCursor",
+                ));
             }
             (None, None) => caps.effective_default_pagination() == PaginationMethod::Cursor,
         };
@@ -697,12 +784,18 @@ impl Shared {
             // RFC 9865 §2: "nextCursor ... MUST [be included] in all paged query responses
             // except when returning the last page".
             if pos < results.len() && size > 0 {
-                body.insert("nextCursor".to_owned(), json!(query::format_cursor(token, pos)));
+                body.insert(
+                    "nextCursor".to_owned(),
+                    json!(query::format_cursor(token, pos)),
+                );
             }
             if offset > 0 {
                 body.insert(
                     "previousCursor".to_owned(),
-                    json!(query::format_cursor(token, offset.saturating_sub(size.max(1)))),
+                    json!(query::format_cursor(
+                        token,
+                        offset.saturating_sub(size.max(1))
+                    )),
                 );
             }
             body.insert("Resources".to_owned(), Value::Array(page));
@@ -738,140 +831,17 @@ fn etag_matches(header: &str, entry: &Entry) -> bool {
     })
 }
 
-/// Removes what a client may not set: `id`, `meta`, a user's `groups`, and attributes
-/// (or sub-attributes) the schemas mark readOnly.
-///
-/// RFC 7644 §3.5.1: "readOnly: Any values provided SHALL be ignored."
-fn strip_read_only(res: &mut Resource, kind: Kind) {
-    res.remove("id");
-    res.remove("meta");
-    if kind == Kind::User {
-        res.remove("groups");
-    }
-    let reg = registry();
-    let keys: Vec<String> = res.as_map().keys().cloned().collect();
-    for key in keys {
-        if is_extension_key(&key) {
-            let Some(schema) = reg.schema(&key) else { continue };
-            if let Some(Value::Object(ext)) = res.get_mut(&key) {
-                let inner: Vec<String> = ext.keys().cloned().collect();
-                for k in inner {
-                    match schema.attribute(&k) {
-                        Some(a) if a.is_read_only() => {
-                            ext.shift_remove(&k);
-                        }
-                        Some(a) => {
-                            if let Some(v) = ext.get_mut(&k) {
-                                strip_read_only_subs(v, a);
-                            }
-                        }
-                        None => {}
-                    }
-                }
-            }
-            continue;
-        }
-        match reg.attribute(&[kind.schema()], None, &key, None) {
-            Some(a) if a.is_read_only() => {
-                res.as_map_mut().shift_remove(&key);
-            }
-            Some(a) => {
-                if let Some(v) = res.as_map_mut().get_mut(&key) {
-                    strip_read_only_subs(v, a);
-                }
-            }
-            None => {}
-        }
-    }
-}
-
-fn strip_read_only_subs(value: &mut Value, attr: &scim_core::schema::Attribute) {
-    let read_only: Vec<&str> = attr
-        .sub_attributes()
-        .iter()
-        .filter(|s| s.is_read_only())
-        .map(|s| s.name.as_str())
-        .collect();
-    if read_only.is_empty() {
-        return;
-    }
-    let strip = |obj: &mut Map<String, Value>| {
-        for name in &read_only {
-            remove_ci(obj, name);
-        }
-    };
-    match value {
-        Value::Object(obj) => strip(obj),
-        Value::Array(items) => items.iter_mut().filter_map(Value::as_object_mut).for_each(strip),
-        _ => {}
-    }
-}
-
-/// Checks the JSON types of the attributes the core schemas define (one level of
-/// sub-attributes), so that `"active": "yes"` is a 400 `invalidValue`, not stored.
-/// Unknown attributes are accepted as they are.
-fn check_types(res: &Resource, kind: Kind) -> ScimResult<()> {
-    let reg = registry();
-    for (key, value) in res.as_map() {
-        if is_extension_key(key) {
-            let (Some(schema), Some(obj)) = (reg.schema(key), value.as_object()) else {
-                continue;
-            };
-            for (k, v) in obj {
-                if let Some(a) = schema.attribute(k) {
-                    check_value(&format!("{key}:{k}"), v, a)?;
-                }
-            }
-            continue;
-        }
-        if let Some(a) = reg.attribute(&[kind.schema()], None, key, None) {
-            check_value(key, value, a)?;
-        }
-    }
-    Ok(())
-}
-
-fn check_value(path: &str, value: &Value, attr: &scim_core::schema::Attribute) -> ScimResult<()> {
-    if value.is_null() {
+/// Checks a resource against the schemas it lists (scim-core's validator): missing
+/// required attributes, wrong types, single- vs multi-valued, several `primary` values.
+/// RFC 7644 §3.12 `invalidValue`: "A required value was missing, or the value specified
+/// was not compatible with the operation or attribute type".
+fn check_schema(res: &Resource, mode: ValidationMode) -> ScimResult<()> {
+    let report = registry().validate(res, mode);
+    if report.is_valid() {
         return Ok(());
     }
-    if attr.is_multi_valued() {
-        let items = value
-            .as_array()
-            .ok_or_else(|| invalid_value(format!("{path} is multi-valued: expected an array")))?;
-        let single = scim_core::schema::Attribute {
-            multi_valued: Some(false),
-            ..attr.clone()
-        };
-        return items.iter().try_for_each(|i| check_value(path, i, &single));
-    }
-    let ok = match attr.attr_type() {
-        AttributeType::String | AttributeType::Reference | AttributeType::Binary | AttributeType::DateTime => value.is_string(),
-        AttributeType::Boolean => value.is_boolean(),
-        AttributeType::Integer => value.is_i64() || value.is_u64(),
-        AttributeType::Decimal => value.is_number(),
-        AttributeType::Complex => {
-            let Some(obj) = value.as_object() else {
-                return Err(invalid_value(format!("{path} must be an object")));
-            };
-            for (k, v) in obj {
-                if let Some(sub) = attr.sub_attribute(k) {
-                    check_value(&format!("{path}.{k}"), v, sub)?;
-                }
-            }
-            true
-        }
-        AttributeType::Other(_) => true,
-        _ => true,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid_value(format!(
-            "{path} must be of type {}",
-            attr.attr_type()
-        )))
-    }
+    let detail: Vec<String> = report.errors().map(ToString::to_string).collect();
+    Err(invalid_value(detail.join("; ")))
 }
 
 /// RFC 7644 §3.5.1: "immutable: If one or more values are already set for the

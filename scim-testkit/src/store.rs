@@ -294,7 +294,12 @@ mod tests {
     #[test]
     fn indexes_follow_inserts_replaces_and_removes() {
         let mut s = Store::new();
-        s.insert(Kind::User, "u1".into(), 1, res(json!({"userName": "Alice"})));
+        s.insert(
+            Kind::User,
+            "u1".into(),
+            1,
+            res(json!({"userName": "Alice"})),
+        );
         s.insert(Kind::User, "u2".into(), 2, res(json!({"userName": "bob"})));
         s.insert(
             Kind::Group,
@@ -307,12 +312,7 @@ mod tests {
         assert_eq!(s.kind_of("g1"), Some(Kind::Group));
 
         let g = s.generation();
-        assert!(s.replace(
-            Kind::User,
-            "u1",
-            4,
-            res(json!({"userName": "alicia"}))
-        ));
+        assert!(s.replace(Kind::User, "u1", 4, res(json!({"userName": "alicia"}))));
         assert!(s.generation() > g);
         assert_eq!(s.user_id_by_name("alice"), None);
         assert_eq!(s.user_id_by_name("Alicia"), Some("u1"));
