@@ -257,11 +257,14 @@ fn is_always(schema: &str, path: &AttrPath) -> bool {
             || returned(schema, &path.name) == Some(Returned::Always))
 }
 
+/// The attributes of one schema whose `returned` is not `default`.
+type SpecialReturned = Vec<(String, Returned)>;
+
 /// The `returned` characteristic of a top-level attribute of a core schema, when it is
 /// not `default` (RFC 7643 §2.2). Rendering asks this for every key of every resource,
 /// so the non-default characteristics of scim-core's built-in schemas are indexed once.
 pub(crate) fn returned(schema: &str, name: &str) -> Option<Returned> {
-    static INDEX: OnceLock<Vec<(String, Vec<(String, Returned)>)>> = OnceLock::new();
+    static INDEX: OnceLock<Vec<(String, SpecialReturned)>> = OnceLock::new();
     if is_extension_key(name) {
         return None;
     }
