@@ -12,6 +12,7 @@
 
 pub mod error;
 pub mod filter;
+pub mod patch;
 pub mod path;
 pub mod resource;
 pub mod schema;

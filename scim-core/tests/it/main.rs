@@ -2,5 +2,6 @@
 
 mod filter;
 mod model;
+mod patch;
 mod path;
 mod schema;
