@@ -10,7 +10,10 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod error;
+pub mod protocol;
 pub mod resource;
 pub mod schema;
 pub mod urn;

@@ -13,7 +13,11 @@
 //! - [`response`]: status and body → resource, list page, or [`Error`].
 //! - [`pagination`]: the state of an index- or cursor-based walk over every page.
 //! - [`retry`]: which answers may be retried, after how long.
+//! - [`bulk`]: ordering and splitting bulk operations, a result per operation.
+//! - [`capabilities`]: what a server supports, from its ServiceProviderConfig.
 
+pub mod bulk;
+pub mod capabilities;
 pub mod pagination;
 pub mod response;
 pub mod retry;
@@ -29,6 +33,7 @@ use crate::error::{Error, Result};
 use crate::resource::ETag;
 use crate::urn;
 
+pub use capabilities::{Capabilities, Feature};
 pub use pagination::{PageInfo, Pager, PaginationMethod};
 pub use response::{error_from_response, parse_json, parse_resource};
 pub use retry::RetryPolicy;
@@ -384,6 +389,15 @@ const PATH_SEGMENT: fn(u8) -> bool = |b| b.is_ascii_alphanumeric() || b"-._~".co
 /// Space is `%20`, never `+`; `+`, `&`, `=`, `"`, `[`, `]` are always encoded.
 const QUERY_COMPONENT: fn(u8) -> bool =
     |b| b.is_ascii_alphanumeric() || b"-._~,:".contains(&b);
+
+/// Percent-encodes `text` as one URL query (or `application/x-www-form-urlencoded`)
+/// component: every byte but the RFC 3986 unreserved characters, `,` and `:` becomes
+/// `%XX`, so a space is `%20` and `+`, `&`, `=` never change the query's structure.
+pub fn encode_query_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    encode_into(&mut out, text, QUERY_COMPONENT);
+    out
+}
 
 /// Percent-encodes `text` (as UTF-8) into `out`, keeping the bytes `keep` accepts.
 fn encode_into(out: &mut String, text: &str, keep: fn(u8) -> bool) {
