@@ -26,10 +26,10 @@ use futures_util::StreamExt;
 
 use super::{BulkResult, ClientBuilder};
 use crate::error::{Error, Result};
-use crate::protocol::{Capabilities, ListQuery, PaginationMethod, SortOrder};
+use crate::protocol::{Capabilities, PaginationMethod};
 use crate::resource::{
-    ETag, Group, ListResponse, PatchOp, Resource, ResourceType, ScimObject,
-    ServiceProviderConfig, User,
+    ETag, Group, ListResponse, PatchOp, Resource, ResourceType, ScimObject, SearchRequest,
+    ServiceProviderConfig, SortOrder, User,
 };
 use crate::schema::{Schema, SchemaRegistry};
 
@@ -351,7 +351,7 @@ pub struct List<T> {
 }
 
 impl<T: ScimObject> List<T> {
-    fn query_mut(&mut self) -> &mut ListQuery {
+    fn query_mut(&mut self) -> &mut SearchRequest {
         self.inner.query_mut()
     }
 
@@ -401,7 +401,7 @@ pub struct Iter<T> {
 }
 
 impl<T: ScimObject> Iter<T> {
-    fn query_mut(&mut self) -> &mut ListQuery {
+    fn query_mut(&mut self) -> &mut SearchRequest {
         self.inner.query_mut()
     }
 

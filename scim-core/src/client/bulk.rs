@@ -70,7 +70,12 @@ impl Bulk {
                 body.add_schema(schema);
             }
         }
-        self.push(BulkMethod::Post, Some(bulk_id), path, Some(body.into_value()))
+        self.push(
+            BulkMethod::Post,
+            Some(bulk_id),
+            path,
+            Some(body.into_value()),
+        )
     }
 
     /// `PUT path` (`/Users/<id>`) replacing the resource.

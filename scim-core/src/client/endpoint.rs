@@ -15,8 +15,10 @@ use serde_json::Value;
 use super::transport::Replay;
 use super::Client;
 use crate::error::{Error, Result};
-use crate::protocol::{self, response, Feature, ListQuery, PageInfo, Pager, SortOrder};
-use crate::resource::{ETag, ListResponse, PatchOp, Resource, ScimObject};
+use crate::protocol::{self, response, Feature, PageInfo, Pager};
+use crate::resource::{
+    ETag, ListResponse, PatchOp, Resource, ScimObject, SearchRequest, SortOrder,
+};
 
 /// A filter given to a list or search: a `&str`/`String` is sent as written; a parsed
 /// [`crate::filter::Filter`] is sent in its canonical form.
@@ -160,7 +162,7 @@ impl<T: ScimObject> Endpoint<T> {
     pub fn list(&self) -> List<T> {
         List {
             endpoint: self.clone(),
-            query: ListQuery::default(),
+            query: SearchRequest::default(),
             post: false,
         }
     }
@@ -217,7 +219,9 @@ impl<T: ScimObject> Endpoint<T> {
 
     fn check_id(id: &str) -> Result<()> {
         if id.is_empty() {
-            return Err(Error::InvalidInput("a resource id must not be empty".into()));
+            return Err(Error::InvalidInput(
+                "a resource id must not be empty".into(),
+            ));
         }
         Ok(())
     }
@@ -257,7 +261,9 @@ fn patch_touches_password(op: &PatchOp) -> bool {
     op.operations.iter().any(|o| match o.path.as_deref() {
         Some(path) => {
             let (_, attr) = crate::urn::split_urn(path);
-            attr.split(['.', '[']).next().is_some_and(|a| a.eq_ignore_ascii_case("password"))
+            attr.split(['.', '['])
+                .next()
+                .is_some_and(|a| a.eq_ignore_ascii_case("password"))
         }
         None => o
             .value
@@ -412,8 +418,7 @@ impl<T: ScimObject> Patch<'_, T> {
         )?;
         let response = client.send_request(request, Replay::ByMethod).await?;
         let body = response::success_body(&response)?;
-        if response.status() == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace)
-        {
+        if response.status() == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
         decode(&response).map(Some)
@@ -445,7 +450,10 @@ impl<T: ScimObject> Delete<'_, T> {
     pub(super) async fn send_unchecked(self) -> Result<()> {
         let client = &self.endpoint.client;
         let if_match = choose_if_match(client, self.if_match, None)?;
-        let request = self.endpoint.target()?.delete(&self.id, if_match.as_ref())?;
+        let request = self
+            .endpoint
+            .target()?
+            .delete(&self.id, if_match.as_ref())?;
         let response = client.send_request(request, Replay::ByMethod).await?;
         response::success_body(&response).map(|_| ())
     }
@@ -456,7 +464,7 @@ impl<T: ScimObject> Delete<'_, T> {
 #[must_use = "a request does nothing until sent"]
 pub struct List<T> {
     endpoint: Endpoint<T>,
-    query: ListQuery,
+    query: SearchRequest,
     post: bool,
 }
 
@@ -471,7 +479,7 @@ impl<T> Clone for List<T> {
 }
 
 impl<T: ScimObject> List<T> {
-    pub(super) fn query_mut(&mut self) -> &mut ListQuery {
+    pub(super) fn query_mut(&mut self) -> &mut SearchRequest {
         &mut self.query
     }
 
@@ -511,14 +519,18 @@ impl<T: ScimObject> List<T> {
 /// Checks the query against the server's capabilities, sends it and returns the page.
 async fn fetch_page<T: ScimObject>(
     endpoint: &Endpoint<T>,
-    query: &ListQuery,
+    query: &SearchRequest,
     post: bool,
 ) -> Result<Value> {
     let (request, replay) = page_request(endpoint, query, post)?;
     send_page(endpoint.client.clone(), request, replay).await
 }
 
-async fn send_page(client: Client, request: http::Request<Vec<u8>>, replay: Replay) -> Result<Value> {
+async fn send_page(
+    client: Client,
+    request: http::Request<Vec<u8>>,
+    replay: Replay,
+) -> Result<Value> {
     let response = client.send_request(request, replay).await?;
     response::parse_json(&response)
 }
@@ -527,7 +539,7 @@ async fn send_page(client: Client, request: http::Request<Vec<u8>>, replay: Repl
 /// capabilities (filter, sort) and clamping `count` to its maximum.
 fn page_request<T: ScimObject>(
     endpoint: &Endpoint<T>,
-    query: &ListQuery,
+    query: &SearchRequest,
     post: bool,
 ) -> Result<(http::Request<Vec<u8>>, Replay)> {
     let client = &endpoint.client;
@@ -589,7 +601,7 @@ impl<T: ScimObject> Iter<T> {
         }
     }
 
-    pub(super) fn query_mut(&mut self) -> &mut ListQuery {
+    pub(super) fn query_mut(&mut self) -> &mut SearchRequest {
         &mut self.list.query
     }
 

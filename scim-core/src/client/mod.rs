@@ -28,7 +28,7 @@
 //! method, path (never the query, which may hold personal data), status and attempts.
 
 /// Generates the query setters shared by the list and iterator builders (async and
-/// blocking); the type must have `fn query_mut(&mut self) -> &mut ListQuery`.
+/// blocking); the type must have `fn query_mut(&mut self) -> &mut SearchRequest`.
 macro_rules! query_setters {
     () => {
         /// `filter` (RFC 7644 §3.4.2.2): a `&str` or a parsed filter.
@@ -62,7 +62,7 @@ macro_rules! query_setters {
             I: IntoIterator<Item = S>,
             S: Into<String>,
         {
-            self.query_mut().attributes = names.into_iter().map(Into::into).collect();
+            self.query_mut().attributes = Some(names.into_iter().map(Into::into).collect());
             self
         }
 
@@ -72,7 +72,8 @@ macro_rules! query_setters {
             I: IntoIterator<Item = S>,
             S: Into<String>,
         {
-            self.query_mut().excluded_attributes = names.into_iter().map(Into::into).collect();
+            self.query_mut().excluded_attributes =
+                Some(names.into_iter().map(Into::into).collect());
             self
         }
     };
@@ -259,9 +260,8 @@ impl ClientBuilder {
         for (name, value) in &self.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::InvalidInput(format!("invalid header name {name:?}")))?;
-            let mut value = HeaderValue::from_str(value.expose()).map_err(|_| {
-                Error::InvalidInput(format!("invalid value for header {name}"))
-            })?;
+            let mut value = HeaderValue::from_str(value.expose())
+                .map_err(|_| Error::InvalidInput(format!("invalid value for header {name}")))?;
             value.set_sensitive(true);
             headers.append(name, value);
         }
@@ -288,8 +288,7 @@ impl ClientBuilder {
                     max_response_bytes: self.max_response_bytes,
                 },
                 capabilities: RwLock::new(
-                    self.config
-                        .map(|c| Arc::new(Capabilities::from_config(c))),
+                    self.config.map(|c| Arc::new(Capabilities::from_config(c))),
                 ),
                 pagination: self.pagination,
                 update_attempts: self.update_attempts,

@@ -201,7 +201,10 @@ impl BulkPlan {
                 if self.failed.contains(r) {
                     broken = Some(format!("the operation with bulkId {r:?} failed"));
                 } else if !self.resolved.contains_key(r)
-                    && self.index_of.get(r).is_some_and(|&j| self.outcomes[j].is_some())
+                    && self
+                        .index_of
+                        .get(r)
+                        .is_some_and(|&j| self.outcomes[j].is_some())
                 {
                     broken = Some(format!(
                         "the server returned no id for the resource of bulkId {r:?}"
@@ -230,7 +233,9 @@ impl BulkPlan {
         while (ops.len() as u64) < max_ops {
             // An operation may only join when none it references is still waiting in
             // this request's queue behind it; ordering guarantees that, so just peek.
-            let Some((index, op)) = self.take_next() else { break };
+            let Some((index, op)) = self.take_next() else {
+                break;
+            };
             let op_size = operation_size(&op) + u64::from(!ops.is_empty());
             if size + op_size > max_bytes {
                 if ops.is_empty() {
@@ -263,7 +268,8 @@ impl BulkPlan {
     }
 
     fn remaining_allowance(&self) -> Option<u64> {
-        self.fail_on_errors.map(|n| n.saturating_sub(self.errors).max(1))
+        self.fail_on_errors
+            .map(|n| n.saturating_sub(self.errors).max(1))
     }
 
     /// Records the server's answer to the last [`BulkPlan::next_request`].
@@ -401,7 +407,11 @@ pub fn id_from_location(location: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).and_then(|&b| hex(b)),
+            bytes.get(i + 2).and_then(|&b| hex(b)),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -449,10 +459,12 @@ fn substitute(op: &mut BulkOperation, resolved: &HashMap<String, String>) {
     if let Some(path) = &mut op.path {
         let segments: Vec<String> = path
             .split('/')
-            .map(|s| match s.strip_prefix(PREFIX).and_then(|r| resolved.get(r)) {
-                Some(id) => id.clone(),
-                None => s.to_owned(),
-            })
+            .map(
+                |s| match s.strip_prefix(PREFIX).and_then(|r| resolved.get(r)) {
+                    Some(id) => id.clone(),
+                    None => s.to_owned(),
+                },
+            )
             .collect();
         *path = segments.join("/");
     }
@@ -512,7 +524,9 @@ fn copy_error(e: &Error) -> Error {
             message: format!("{message}; the operation may or may not have been applied"),
         },
         other => Error::Transport {
-            message: format!("the bulk request failed ({other}); the operation may or may not have been applied"),
+            message: format!(
+                "the bulk request failed ({other}); the operation may or may not have been applied"
+            ),
             source: None,
         },
     }

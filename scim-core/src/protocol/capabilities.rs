@@ -146,7 +146,11 @@ mod tests {
             "Bulk": {"supported": true, "maxOperations": 2, "maxPayloadSize": "1000"},
             "filter": {"supported": true, "maxResults": 50}
         }));
-        assert!(c.require(Feature::Patch).unwrap_err().to_string().contains("patch.supported = false"));
+        assert!(c
+            .require(Feature::Patch)
+            .unwrap_err()
+            .to_string()
+            .contains("patch.supported = false"));
         assert!(c.supports(Feature::Bulk));
         assert!(c.supports(Feature::Etag));
         assert_eq!(c.bulk_max_operations(), Some(2));
@@ -160,7 +164,9 @@ mod tests {
         let c = caps(json!({"pagination": {"cursor": true, "index": false, "maxPageSize": 10}}));
         assert_eq!(c.pagination_method(), PaginationMethod::Cursor);
         assert_eq!(c.clamp_count(20), 10);
-        let c = caps(json!({"pagination": {"cursor": true, "index": true, "defaultPaginationMethod": "cursor"}}));
+        let c = caps(
+            json!({"pagination": {"cursor": true, "index": true, "defaultPaginationMethod": "cursor"}}),
+        );
         assert_eq!(c.pagination_method(), PaginationMethod::Cursor);
         let c = caps(json!({"pagination": {"cursor": true, "index": true}}));
         assert_eq!(c.pagination_method(), PaginationMethod::Index);

@@ -8,8 +8,8 @@
 //!
 //! - [`BaseUrl`] and [`Endpoint`]: the requests of one resource endpoint (`/Users`,
 //!   `/Groups`, any other) — create, get, replace, patch, delete, list, search.
-//! - [`ListQuery`]: the query of a list or search, encoded into a query string or a
-//!   `SearchRequest` body.
+//! - [`query_string`]: a [`SearchRequest`] as the query string of a list (`GET`); it is
+//!   the body of a search (`POST .search`) as it is.
 //! - [`response`]: status and body → resource, list page, or [`Error`].
 //! - [`pagination`]: the state of an index- or cursor-based walk over every page.
 //! - [`retry`]: which answers may be retried, after how long.
@@ -27,10 +27,9 @@ use std::fmt;
 use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE, IF_MATCH, IF_NONE_MATCH};
 use http::{Method, Request};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::resource::ETag;
+use crate::resource::{ETag, ScimObject, SearchRequest, SortOrder};
 use crate::urn;
 
 pub use capabilities::{Capabilities, Feature};
@@ -99,7 +98,8 @@ impl BaseUrl {
 
     /// `GET /ServiceProviderConfig` (RFC 7644 §4).
     pub fn service_provider_config(&self) -> Result<Request<Vec<u8>>> {
-        self.endpoint("/ServiceProviderConfig")?.get_self(&[], &[], None)
+        self.endpoint("/ServiceProviderConfig")?
+            .get_self(&[], &[], None)
     }
 
     /// `GET /ResourceTypes` (RFC 7644 §4).
@@ -237,107 +237,50 @@ impl Endpoint {
     }
 
     /// `GET {endpoint}?filter=...` — one page of a query (RFC 7644 §3.4.2).
-    pub fn list(&self, query: &ListQuery) -> Result<Request<Vec<u8>>> {
+    pub fn list(&self, query: &SearchRequest) -> Result<Request<Vec<u8>>> {
         let mut url = self.url.clone();
-        query.to_query_string().append_to(&mut url);
+        query_string(query).append_to(&mut url);
         request(Method::GET, &url, None, None, None)
     }
 
     /// `POST {endpoint}/.search` with a `SearchRequest` body (RFC 7644 §3.4.3): the
     /// same query as [`Endpoint::list`], kept out of URLs and logs.
-    pub fn search(&self, query: &ListQuery) -> Result<Request<Vec<u8>>> {
+    pub fn search(&self, query: &SearchRequest) -> Result<Request<Vec<u8>>> {
         let url = format!("{}/.search", self.url);
-        request(
-            Method::POST,
-            &url,
-            Some(to_body(&query.to_search_body())?),
-            None,
-            None,
-        )
-    }
-}
-
-/// The sort direction of a query (RFC 7644 §3.4.2.3 `sortOrder`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// `ascending` (the RFC's default when `sortBy` is given).
-    Ascending,
-    /// `descending`.
-    Descending,
-}
-
-impl SortOrder {
-    /// The RFC spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SortOrder::Ascending => "ascending",
-            SortOrder::Descending => "descending",
+        let mut body = query.to_resource();
+        if body.schemas().next().is_none() {
+            body.add_schema(urn::SEARCH_REQUEST);
         }
+        request(Method::POST, &url, Some(to_body(&body)?), None, None)
     }
 }
 
-/// The parameters of a list (`GET`) or search (`POST .search`) query, RFC 7644 §3.4.2,
-/// plus the `cursor` of RFC 9865.
-///
-/// Empty fields are not sent. A filter is kept as text: the client's builders accept a
-/// `&str` or a parsed filter and store its canonical form.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListQuery {
-    /// `filter` (RFC 7644 §3.4.2.2).
-    pub filter: Option<String>,
-    /// `sortBy` (§3.4.2.3).
-    pub sort_by: Option<String>,
-    /// `sortOrder` (§3.4.2.3).
-    pub sort_order: Option<SortOrder>,
-    /// `startIndex`, 1-based (§3.4.2.4).
-    pub start_index: Option<u64>,
-    /// `count`: the page size asked for (§3.4.2.4).
-    pub count: Option<u64>,
-    /// RFC 9865 `cursor`: `Some("")` asks for cursor pagination from the first page,
-    /// `Some(c)` for the page after the one that returned `nextCursor: c`.
-    pub cursor: Option<String>,
-    /// `attributes` (§3.4.2.5).
-    pub attributes: Vec<String>,
-    /// `excludedAttributes` (§3.4.2.5).
-    pub excluded_attributes: Vec<String>,
-}
-
-impl ListQuery {
-    /// The URL query string of this query, e.g.
-    /// `filter=userName%20eq%20%22bjensen%22&count=10`.
-    pub fn to_query_string(&self) -> QueryString {
-        let mut q = QueryString::default();
-        q.opt("filter", self.filter.as_deref());
-        q.opt("sortBy", self.sort_by.as_deref());
-        q.opt("sortOrder", self.sort_order.map(SortOrder::as_str));
-        q.opt("startIndex", self.start_index.map(|n| n.to_string()).as_deref());
-        q.opt("count", self.count.map(|n| n.to_string()).as_deref());
-        q.opt("cursor", self.cursor.as_deref());
-        q.list("attributes", &self.attributes);
-        q.list("excludedAttributes", &self.excluded_attributes);
-        q
-    }
-
-    /// The `SearchRequest` body of this query (RFC 7644 §3.4.3).
-    pub fn to_search_body(&self) -> Value {
-        let mut body = Map::new();
-        body.insert("schemas".into(), Value::from(vec![urn::SEARCH_REQUEST]));
-        let mut put = |k: &str, v: Option<Value>| {
-            if let Some(v) = v {
-                body.insert(k.to_owned(), v);
-            }
-        };
-        let list = |l: &[String]| (!l.is_empty()).then(|| Value::from(l.to_vec()));
-        put("attributes", list(&self.attributes));
-        put("excludedAttributes", list(&self.excluded_attributes));
-        put("filter", self.filter.clone().map(Value::from));
-        put("sortBy", self.sort_by.clone().map(Value::from));
-        put("sortOrder", self.sort_order.map(|o| Value::from(o.as_str())));
-        put("startIndex", self.start_index.map(Value::from));
-        put("count", self.count.map(Value::from));
-        put("cursor", self.cursor.clone().map(Value::from));
-        Value::Object(body)
-    }
+/// The URL query string of a list query (RFC 7644 §3.4.2), e.g.
+/// `filter=userName%20eq%20%22bjensen%22&count=10`; unset fields are not sent. The
+/// RFC 9865 `cursor` is sent when set, even empty (which asks for the first page).
+pub fn query_string(query: &SearchRequest) -> QueryString {
+    let mut q = QueryString::default();
+    q.opt("filter", query.filter.as_deref());
+    q.opt("sortBy", query.sort_by.as_deref());
+    q.opt(
+        "sortOrder",
+        query.sort_order.as_ref().map(SortOrder::as_str),
+    );
+    q.opt(
+        "startIndex",
+        query.start_index.map(|n| n.to_string()).as_deref(),
+    );
+    q.opt("count", query.count.map(|n| n.to_string()).as_deref());
+    q.opt("cursor", query.cursor.as_deref());
+    q.list(
+        "attributes",
+        query.attributes.as_deref().unwrap_or_default(),
+    );
+    q.list(
+        "excludedAttributes",
+        query.excluded_attributes.as_deref().unwrap_or_default(),
+    );
+    q
 }
 
 /// A URL query string under construction; every name and value is percent-encoded.
@@ -387,8 +330,7 @@ const PATH_SEGMENT: fn(u8) -> bool = |b| b.is_ascii_alphanumeric() || b"-._~".co
 /// Which bytes are kept in a query component: the unreserved characters and a few
 /// sub-delimiters that cannot end a component (`,` keeps attribute lists readable).
 /// Space is `%20`, never `+`; `+`, `&`, `=`, `"`, `[`, `]` are always encoded.
-const QUERY_COMPONENT: fn(u8) -> bool =
-    |b| b.is_ascii_alphanumeric() || b"-._~,:".contains(&b);
+const QUERY_COMPONENT: fn(u8) -> bool = |b| b.is_ascii_alphanumeric() || b"-._~,:".contains(&b);
 
 /// Percent-encodes `text` as one URL query (or `application/x-www-form-urlencoded`)
 /// component: every byte but the RFC 3986 unreserved characters, `,` and `:` becomes
@@ -494,14 +436,16 @@ mod tests {
     /// brackets, quotes, spaces, `+` and `&` must reach the server unchanged.
     #[test]
     fn filters_are_percent_encoded() {
-        let q = ListQuery {
-            filter: Some(r#"emails[type eq "work" and value co "a+b&c"] and name.givenName eq "Zoë""#.into()),
+        let q = SearchRequest {
+            filter: Some(
+                r#"emails[type eq "work" and value co "a+b&c"] and name.givenName eq "Zoë""#.into(),
+            ),
             count: Some(10),
-            attributes: vec!["userName".into(), "emails".into()],
-            ..ListQuery::default()
+            attributes: Some(vec!["userName".into(), "emails".into()]),
+            ..SearchRequest::default()
         };
         assert_eq!(
-            q.to_query_string().as_str(),
+            query_string(&q).as_str(),
             "filter=emails%5Btype%20eq%20%22work%22%20and%20value%20co%20%22a%2Bb%26c%22%5D%20and%20name.givenName%20eq%20%22Zo%C3%AB%22\
              &count=10&attributes=userName,emails"
         );
@@ -528,14 +472,14 @@ mod tests {
         assert_eq!(req.headers()[IF_NONE_MATCH], "W/\"3\"");
         assert!(req.headers().get(CONTENT_TYPE).is_none());
         let req = users
-            .search(&ListQuery {
+            .search(&SearchRequest {
                 filter: Some("userName sw \"j\"".into()),
                 start_index: Some(1),
-                ..ListQuery::default()
+                ..SearchRequest::default()
             })
             .unwrap();
         assert_eq!(req.uri(), "https://example.com/scim/v2/Users/.search");
-        let body: Value = serde_json::from_slice(req.body()).unwrap();
+        let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
         assert_eq!(
             body,
             serde_json::json!({"schemas": [urn::SEARCH_REQUEST], "filter": "userName sw \"j\"", "startIndex": 1})

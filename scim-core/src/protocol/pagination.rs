@@ -10,7 +10,7 @@
 
 use crate::error::{Error, Result};
 
-use super::ListQuery;
+use crate::resource::SearchRequest;
 
 /// How pages are walked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,8 +43,9 @@ pub struct PageInfo<'a> {
 /// The state of a walk over every page of a query.
 ///
 /// ```
-/// use scim_core::protocol::{ListQuery, PageInfo, Pager, PaginationMethod};
-/// let mut pager = Pager::new(ListQuery { count: Some(2), ..ListQuery::default() }, PaginationMethod::Index);
+/// use scim_core::protocol::{PageInfo, Pager, PaginationMethod};
+/// use scim_core::resource::SearchRequest;
+/// let mut pager = Pager::new(SearchRequest { count: Some(2), ..SearchRequest::default() }, PaginationMethod::Index);
 /// assert_eq!(pager.next_query().unwrap().start_index, Some(1));
 /// pager.advance(&PageInfo { items: 2, total_results: Some(3), first_id: Some("a"), ..PageInfo::default() })?;
 /// assert_eq!(pager.next_query().unwrap().start_index, Some(3));
@@ -54,7 +55,7 @@ pub struct PageInfo<'a> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Pager {
-    query: ListQuery,
+    query: SearchRequest,
     method: PaginationMethod,
     /// The `startIndex` of the next index-based request.
     next_index: u64,
@@ -69,7 +70,7 @@ pub struct Pager {
 
 impl Pager {
     /// A walk over every page of `query`, starting at its `startIndex` (default 1).
-    pub fn new(query: ListQuery, method: PaginationMethod) -> Self {
+    pub fn new(query: SearchRequest, method: PaginationMethod) -> Self {
         let next_index = query.start_index.unwrap_or(1).max(1);
         let cursor = query.cursor.clone().unwrap_or_default();
         Pager {
@@ -101,7 +102,7 @@ impl Pager {
     }
 
     /// The query of the next page, or `None` when the walk is over.
-    pub fn next_query(&self) -> Option<ListQuery> {
+    pub fn next_query(&self) -> Option<SearchRequest> {
         if self.finished {
             return None;
         }
@@ -175,7 +176,8 @@ impl Pager {
     fn advance_index(&mut self, page: &PageInfo<'_>) -> Result<()> {
         let requested = self.next_index;
         if self.pages > 1 && page.items > 0 {
-            let same_first = page.first_id.is_some() && page.first_id == self.previous_first_id.as_deref();
+            let same_first =
+                page.first_id.is_some() && page.first_id == self.previous_first_id.as_deref();
             let same_start = page.start_index.is_some()
                 && page.start_index == self.previous_start_index
                 && page.start_index != Some(requested);
@@ -224,9 +226,9 @@ mod tests {
     #[test]
     fn index_walk_ends_on_total_not_on_short_pages() {
         let mut p = Pager::new(
-            ListQuery {
+            SearchRequest {
                 count: Some(10),
-                ..ListQuery::default()
+                ..SearchRequest::default()
             },
             PaginationMethod::Index,
         );
@@ -240,7 +242,7 @@ mod tests {
 
     #[test]
     fn index_walk_without_total_ends_on_an_empty_page() {
-        let mut p = Pager::new(ListQuery::default(), PaginationMethod::Index);
+        let mut p = Pager::new(SearchRequest::default(), PaginationMethod::Index);
         p.advance(&page(2, None, "a")).unwrap();
         p.advance(&page(2, None, "c")).unwrap();
         assert!(!p.is_finished());
@@ -250,13 +252,13 @@ mod tests {
 
     #[test]
     fn a_repeated_page_is_an_error() {
-        let mut p = Pager::new(ListQuery::default(), PaginationMethod::Index);
+        let mut p = Pager::new(SearchRequest::default(), PaginationMethod::Index);
         p.advance(&page(2, Some(10), "a")).unwrap();
         let e = p.advance(&page(2, Some(10), "a")).unwrap_err();
         assert!(e.to_string().contains("ignored startIndex=3"), "{e}");
         assert!(p.next_query().is_none());
         // Same reported startIndex for a different request, even without ids.
-        let mut p = Pager::new(ListQuery::default(), PaginationMethod::Index);
+        let mut p = Pager::new(SearchRequest::default(), PaginationMethod::Index);
         let first = PageInfo {
             items: 2,
             start_index: Some(1),
@@ -268,7 +270,7 @@ mod tests {
 
     #[test]
     fn cursor_walk_follows_next_cursor() {
-        let mut p = Pager::new(ListQuery::default(), PaginationMethod::Cursor);
+        let mut p = Pager::new(SearchRequest::default(), PaginationMethod::Cursor);
         assert_eq!(p.next_query().unwrap().cursor.as_deref(), Some(""));
         p.advance(&PageInfo {
             items: 2,
@@ -289,7 +291,7 @@ mod tests {
 
     #[test]
     fn auto_switches_to_cursors_when_the_server_sends_them() {
-        let mut p = Pager::new(ListQuery::default(), PaginationMethod::Auto);
+        let mut p = Pager::new(SearchRequest::default(), PaginationMethod::Auto);
         assert_eq!(p.next_query().unwrap().start_index, Some(1));
         p.advance(&PageInfo {
             items: 2,

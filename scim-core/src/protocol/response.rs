@@ -9,8 +9,8 @@ use http::Response;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{Error, Result, ScimType};
-use crate::resource::{get_ci, Resource};
+use crate::error::{Error, Result};
+use crate::resource::{get_ci, remove_ci, ErrorResponse, Resource, ScimObject};
 use crate::urn;
 
 /// How many characters of a non-SCIM error body an [`Error::Http`] keeps.
@@ -71,42 +71,34 @@ fn not_json(e: Error, body: &[u8]) -> Error {
 /// a proxy, plain text, an empty body — becomes [`Error::Http`] with the status and the
 /// first [`SNIPPET_CHARS`] characters of the body.
 pub fn error_from_response(status: u16, body: &[u8]) -> Error {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => {
-            let is_error = Resource::from(map.clone()).has_schema(urn::ERROR)
-                || ["status", "scimType", "detail"]
-                    .iter()
-                    .any(|k| get_ci(&map, k).is_some());
-            if !is_error {
-                return Error::Http {
-                    status,
-                    snippet: snippet(body),
-                };
-            }
-            // RFC 7644 §3.12: "status ... The HTTP status code (see Section 6 of
-            // [RFC7231]) expressed as a JSON string." Numbers are accepted too.
-            let body_status = get_ci(&map, "status").and_then(|(_, v)| match v {
-                Value::String(s) => s.trim().parse::<u16>().ok(),
-                Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
-                _ => None,
-            });
-            let text = |k: &str| {
-                get_ci(&map, k)
-                    .and_then(|(_, v)| v.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            };
-            Error::Api {
-                status: body_status
-                    .filter(|s| (400..600).contains(s))
-                    .unwrap_or(status),
-                scim_type: text("scimType").map(ScimType::parse),
-                detail: text("detail").map(str::to_owned),
-            }
-        }
-        _ => Error::Http {
-            status,
-            snippet: snippet(body),
-        },
+    let http_error = || Error::Http {
+        status,
+        snippet: snippet(body),
+    };
+    let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(body) else {
+        return http_error();
+    };
+    let is_error = Resource::from(map.clone()).has_schema(urn::ERROR)
+        || ["status", "scimType", "detail"]
+            .iter()
+            .any(|k| get_ci(&map, k).is_some());
+    if !is_error {
+        return http_error();
+    }
+    // RFC 7644 §3.12: "status ... REQUIRED"; when a server leaves it out (or sends
+    // something that is not an error status), the response's status stands in.
+    let body_status = get_ci(&map, "status").and_then(|(_, v)| match v {
+        Value::String(s) => s.trim().parse::<u16>().ok(),
+        Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+        _ => None,
+    });
+    if !body_status.is_some_and(|s| (400..600).contains(&s)) {
+        remove_ci(&mut map, "status");
+        map.insert("status".into(), Value::from(status.to_string()));
+    }
+    match ErrorResponse::from_resource(Resource::from(map)) {
+        Ok(e) => e.into_error(),
+        Err(_) => http_error(),
     }
 }
 
@@ -138,6 +130,7 @@ pub fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ScimType;
 
     fn response(status: u16, body: &str) -> Response<Vec<u8>> {
         Response::builder()
@@ -186,7 +179,10 @@ mod tests {
             error_from_response(503, b"").to_string(),
             "HTTP error 503 (empty body)"
         );
-        assert_eq!(error_from_response(500, b"[1]").code(), crate::ErrorCode::Http);
+        assert_eq!(
+            error_from_response(500, b"[1]").code(),
+            crate::ErrorCode::Http
+        );
     }
 
     #[test]

@@ -122,9 +122,15 @@ mod tests {
         h.insert(RETRY_AFTER, "120".parse().unwrap());
         assert_eq!(retry_after(&h, now), Some(Duration::from_secs(120)));
         // RFC 9110 §10.2.3: "Retry-After: Fri, 31 Dec 1999 23:59:59 GMT"
-        h.insert(RETRY_AFTER, "Sun, 06 Nov 1994 08:49:47 GMT".parse().unwrap());
+        h.insert(
+            RETRY_AFTER,
+            "Sun, 06 Nov 1994 08:49:47 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&h, now), Some(Duration::from_secs(10)));
-        h.insert(RETRY_AFTER, "Sun, 06 Nov 1994 08:49:27 GMT".parse().unwrap());
+        h.insert(
+            RETRY_AFTER,
+            "Sun, 06 Nov 1994 08:49:27 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&h, now), Some(Duration::ZERO));
         h.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&h, now), None);

@@ -1,1 +1,6 @@
 //! Integration tests of scim-core: one test binary, one module per area.
+
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "client")]
+mod client_faults;
