@@ -4,3 +4,5 @@
 mod client;
 #[cfg(feature = "client")]
 mod client_faults;
+#[cfg(feature = "client")]
+mod client_flow;
