@@ -49,6 +49,18 @@ impl From<String> for FilterArg {
     }
 }
 
+impl From<&crate::filter::Filter> for FilterArg {
+    fn from(f: &crate::filter::Filter) -> Self {
+        FilterArg(f.to_string())
+    }
+}
+
+impl From<crate::filter::Filter> for FilterArg {
+    fn from(f: crate::filter::Filter) -> Self {
+        FilterArg(f.to_string())
+    }
+}
+
 impl From<&String> for FilterArg {
     fn from(s: &String) -> Self {
         FilterArg(s.clone())

@@ -326,6 +326,33 @@ async fn list_encodes_filter_and_paging_parameters() {
     assert_eq!(page.resources[0].user_name.as_deref(), Some("bjensen"));
 }
 
+/// A filter built with the builder escapes the untrusted value and is sent in its
+/// canonical form, percent-encoded (backslashes and quotes included).
+#[tokio::test]
+async fn list_accepts_a_built_filter() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .and(RawQuery(
+            "filter=userName%20eq%20%22a%20%5C%22b%5C%22%20%26%20c%2Bd%22%20and%20title%20pr",
+        ))
+        .respond_with(scim_json(200, json!({"totalResults": 0})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let filter = scim_core::Filter::eq("userName", r#"a "b" & c+d"#)
+        .unwrap()
+        .and(scim_core::Filter::pr("title").unwrap());
+    let page = client(&server)
+        .users()
+        .list()
+        .filter(&filter)
+        .send()
+        .await
+        .unwrap();
+    assert!(page.resources.is_empty());
+}
+
 /// RFC 7644 §3.4.3: "Clients MAY execute queries without passing parameters on the URL
 /// by using the HTTP POST verb combined with the "/.search" path extension."
 #[tokio::test]

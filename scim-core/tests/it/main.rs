@@ -6,3 +6,7 @@ mod client;
 mod client_faults;
 #[cfg(feature = "client")]
 mod client_flow;
+mod filter;
+mod model;
+mod path;
+mod schema;
