@@ -33,8 +33,14 @@ use serde_json::Value;
 use crate::error::Error;
 
 /// Decodes `T` from a JSON value, keeping the JSON path of any error.
+///
+/// The value is first decoded without path tracking, borrowing it (the fast path); only
+/// when that fails is it decoded again, consuming it, with tracking.
 pub(crate) fn from_value<T: de::DeserializeOwned>(value: Value) -> Result<T, Error> {
-    serde_path_to_error::deserialize(value).map_err(Error::decode)
+    match T::deserialize(&value) {
+        Ok(decoded) => Ok(decoded),
+        Err(_) => serde_path_to_error::deserialize(value).map_err(Error::decode),
+    }
 }
 
 /// Decodes `T` from JSON text (one value, then only whitespace). The text is decoded
