@@ -10,11 +10,19 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod error;
+pub mod filter;
+pub mod path;
+pub mod protocol;
 pub mod resource;
 pub mod schema;
 pub mod urn;
 
 pub use error::{Error, ErrorCode, Result, ScimType, SyntaxError};
+pub use filter::Filter;
+pub use path::Path;
 pub use resource::{ETag, Meta, Resource};
+pub use resource::{EnterpriseUser, Group, ScimObject, User};
 pub use schema::SchemaRegistry;

@@ -1,0 +1,331 @@
+//! The scanner shared by the filter and path parsers.
+//!
+//! SCIM's grammar is small but context-dependent (`pr` is an operator after an attribute
+//! path and an attribute name at the start of an expression; a number may only appear
+//! where a value is expected), so the parser asks the scanner for the token it expects
+//! next instead of consuming a pre-tokenised stream. Offsets are byte offsets into the
+//! input.
+
+use std::borrow::Cow;
+
+use serde_json::{Number, Value};
+
+/// A syntax error before it is attached to its input (see [`crate::SyntaxError`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ParseError {
+    pub offset: usize,
+    pub expected: Cow<'static, str>,
+    pub found: String,
+}
+
+pub(crate) type PResult<T> = Result<T, ParseError>;
+
+/// A cursor over the input.
+pub(crate) struct Scanner<'a> {
+    input: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    lenient: bool,
+}
+
+/// True for a character that can appear in an attribute path: the RFC 7643 §2.1
+/// `nameChar`s, `.` between name and sub-attribute, `$` (the `$ref` sub-attribute of
+/// RFC 7643) and what schema URIs contain (`:`, `/`, `%`). The path is validated after
+/// it is scanned.
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'$' | b'/' | b'%')
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(input: &'a str, lenient: bool) -> Self {
+        Scanner {
+            input,
+            bytes: input.as_bytes(),
+            pos: 0,
+            lenient,
+        }
+    }
+
+    pub fn input(&self) -> &'a str {
+        self.input
+    }
+
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    pub fn set_pos(&mut self, pos: usize) {
+        self.pos = pos;
+    }
+
+    pub fn lenient(&self) -> bool {
+        self.lenient
+    }
+
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    pub fn bump(&mut self) {
+        self.pos += 1;
+    }
+
+    /// Skips spaces (RFC 7644 `SP`; in lenient mode any ASCII whitespace) and tells
+    /// whether there were any.
+    pub fn skip_ws(&mut self) -> bool {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if b == b' ' || (self.lenient && b.is_ascii_whitespace()) {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        self.pos > start
+    }
+
+    /// Scans a run of [`is_word_byte`]s; empty when there is none.
+    pub fn word(&mut self) -> &'a str {
+        let start = self.pos;
+        while self.peek().is_some_and(is_word_byte) {
+            self.pos += 1;
+        }
+        &self.input[start..self.pos]
+    }
+
+    /// The word at the cursor, without consuming it.
+    pub fn peek_word(&self) -> &'a str {
+        let end = self.bytes[self.pos..]
+            .iter()
+            .position(|&b| !is_word_byte(b))
+            .map_or(self.bytes.len(), |n| self.pos + n);
+        &self.input[self.pos..end]
+    }
+
+    /// An error at `offset`, describing what is found there.
+    pub fn error_at(&self, offset: usize, expected: impl Into<Cow<'static, str>>) -> ParseError {
+        ParseError {
+            offset,
+            expected: expected.into(),
+            found: describe_at(self.input, offset),
+        }
+    }
+
+    /// An error at the cursor.
+    pub fn error(&self, expected: impl Into<Cow<'static, str>>) -> ParseError {
+        self.error_at(self.pos, expected)
+    }
+
+    /// Scans a JSON string (RFC 8259 §7) starting at the opening `"`.
+    pub fn string(&mut self) -> PResult<String> {
+        debug_assert_eq!(self.peek(), Some(b'"'));
+        let open = self.pos;
+        self.pos += 1;
+        let start = self.pos;
+        // Fast path: no escape before the closing quote.
+        loop {
+            match self.peek() {
+                None => return Err(self.unterminated(open)),
+                Some(b'"') => {
+                    let s = &self.input[start..self.pos];
+                    self.pos += 1;
+                    return Ok(s.to_owned());
+                }
+                Some(b'\\') => break,
+                Some(b) if b < 0x20 && !self.lenient => {
+                    return Err(
+                        self.error("a JSON string character (control characters must be escaped)")
+                    )
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+        let mut out = String::with_capacity(self.pos - start + 16);
+        out.push_str(&self.input[start..self.pos]);
+        loop {
+            let run = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || (b < 0x20 && !self.lenient) {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.input[run..self.pos]);
+            match self.peek() {
+                None => return Err(self.unterminated(open)),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    let esc = self.pos;
+                    self.pos += 1;
+                    let c = match self.peek() {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.pos += 1;
+                            let c = self.unicode_escape(esc)?;
+                            out.push(c);
+                            continue;
+                        }
+                        _ => {
+                            return Err(self.error(
+                                "an escape sequence (\\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX)",
+                            ))
+                        }
+                    };
+                    self.pos += 1;
+                    out.push(c);
+                }
+                Some(_) => {
+                    return Err(
+                        self.error("a JSON string character (control characters must be escaped)")
+                    )
+                }
+            }
+        }
+    }
+
+    fn unterminated(&self, open: usize) -> ParseError {
+        ParseError {
+            offset: self.input.len(),
+            expected: "`\"` closing the string".into(),
+            found: format!("end of input (the string opens at offset {open})"),
+        }
+    }
+
+    /// Four hex digits after `\u`, and a low surrogate's escape after a high one.
+    fn unicode_escape(&mut self, esc: usize) -> PResult<char> {
+        let hi = self.hex4()?;
+        let code = match hi {
+            0xD800..=0xDBFF => {
+                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                    return Err(self.error_at(
+                        esc,
+                        "a UTF-16 surrogate pair (\\uD800-\\uDBFF then \\uDC00-\\uDFFF)",
+                    ));
+                }
+                self.pos += 2;
+                let lo = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&lo) {
+                    return Err(self.error_at(
+                        esc,
+                        "a UTF-16 surrogate pair (\\uD800-\\uDBFF then \\uDC00-\\uDFFF)",
+                    ));
+                }
+                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+            }
+            0xDC00..=0xDFFF => {
+                return Err(self.error_at(
+                    esc,
+                    "a UTF-16 surrogate pair (\\uD800-\\uDBFF then \\uDC00-\\uDFFF)",
+                ))
+            }
+            c => c,
+        };
+        char::from_u32(code).ok_or_else(|| self.error_at(esc, "a valid Unicode escape"))
+    }
+
+    fn hex4(&mut self) -> PResult<u32> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.peek() {
+                Some(b) if b.is_ascii_hexdigit() => (b as char).to_digit(16).unwrap_or(0),
+                _ => return Err(self.error("a hexadecimal digit")),
+            };
+            v = v * 16 + d;
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    /// Scans a JSON number (RFC 8259 §6): `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    pub fn number(&mut self) -> PResult<Value> {
+        let start = self.pos;
+        let mut float = false;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                    return Err(self.error_at(start, "a number without leading zeros"));
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            float = true;
+            self.pos += 1;
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                return Err(self.error("a digit after the decimal point"));
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            float = true;
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                return Err(self.error("a digit in the exponent"));
+            }
+            self.digits();
+        }
+        let text = &self.input[start..self.pos];
+        if !float {
+            if let Ok(n) = text.parse::<i64>() {
+                return Ok(Value::Number(n.into()));
+            }
+            if let Ok(n) = text.parse::<u64>() {
+                return Ok(Value::Number(n.into()));
+            }
+        }
+        // Integers beyond 64 bits and decimals are read as f64, as serde_json does.
+        text.parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| self.error_at(start, "a number within the range of a 64-bit float"))
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+    }
+}
+
+/// Describes what is at `offset` for an error message: `` `word` ``, `` `"` `` or
+/// `end of input`.
+pub(crate) fn describe_at(input: &str, offset: usize) -> String {
+    let rest = match input.get(offset..) {
+        Some(r) if !r.is_empty() => r,
+        _ => return "end of input".to_owned(),
+    };
+    let word_len = rest.bytes().take_while(|&b| is_word_byte(b)).count();
+    if word_len > 0 {
+        let w = &rest[..word_len.min(40)];
+        let more = if word_len > 40 { "..." } else { "" };
+        return format!("`{w}{more}`");
+    }
+    match rest.chars().next() {
+        Some(c) if c.is_control() => format!("{:?}", c),
+        Some(c) => format!("`{c}`"),
+        None => "end of input".to_owned(),
+    }
+}
