@@ -10,9 +10,12 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod error;
 pub mod filter;
 pub mod path;
+pub mod protocol;
 pub mod resource;
 pub mod schema;
 pub mod urn;
@@ -21,4 +24,5 @@ pub use error::{Error, ErrorCode, Result, ScimType, SyntaxError};
 pub use filter::Filter;
 pub use path::Path;
 pub use resource::{ETag, Meta, Resource};
+pub use resource::{EnterpriseUser, Group, ScimObject, User};
 pub use schema::SchemaRegistry;

@@ -6,15 +6,91 @@
 //! (RFC 7643 §2.1: "Attribute names are case insensitive") and never changes the stored
 //! key casing.
 
+pub(crate) mod codec;
+mod discovery;
+mod enterprise;
+mod group;
+mod message;
 mod meta;
+mod user;
 
+pub use crate::schema::Schema;
+pub use discovery::{
+    AuthenticationScheme, BulkConfig, FilterConfig, PaginationConfig, ResourceType,
+    SchemaExtension, ServiceProviderConfig, Supported,
+};
+pub use enterprise::{EnterpriseUser, Manager};
+pub use group::{Group, Member};
+pub use message::{
+    BulkMethod, BulkOperation, BulkOperationResponse, BulkRequest, BulkResponse, ErrorResponse,
+    ListResponse, PatchOp, PatchOpKind, PatchOperation, SearchRequest, SortOrder,
+};
 pub use meta::{ETag, Meta};
+pub use user::{
+    Address, Email, Entitlement, GroupRef, Im, MultiValue, Name, PhoneNumber, Photo, Role, User,
+    X509Certificate,
+};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::urn;
+
+/// A SCIM resource or message that converts to and from a [`Resource`].
+///
+/// Implemented by [`Resource`] itself (the identity) and by every typed struct: [`User`],
+/// [`Group`], [`ServiceProviderConfig`], [`ResourceType`], [`Schema`] and the RFC 7644
+/// messages. Code generic over `T: ScimObject` (the client's `users()` → [`User`],
+/// `resource(path)` → [`Resource`]) works with either.
+///
+/// The guarantee: for an RFC-conformant input `r`, `T::from_resource(r).to_resource()`
+/// equals `r` as JSON. What a struct does not model is kept in its `extra` map.
+///
+/// ```
+/// use scim_core::{resource::ScimObject, Resource, User};
+/// let r = Resource::from_json(r#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
+///     "UserName":"bjensen","x-shoe-size":42}"#)?;
+/// let user = User::from_resource(r)?;
+/// assert_eq!(user.user_name.as_deref(), Some("bjensen"));
+/// assert_eq!(user.extra["x-shoe-size"], 42);
+/// assert!(user.to_resource().to_json().contains(r#""userName":"bjensen""#));
+/// # Ok::<(), scim_core::Error>(())
+/// ```
+pub trait ScimObject: Sized {
+    /// The core schema URN, e.g. [`urn::USER`] (`None` for [`Resource`]).
+    const SCHEMA: Option<&'static str>;
+
+    /// Decodes from a resource, leniently: keys match case-insensitively, unknown keys are
+    /// kept, and scalars sent in a near-miss form (`"10"`, `"True"`) are accepted. A type
+    /// mismatch is an [`Error::Decode`] whose path names the offending value.
+    fn from_resource(resource: Resource) -> Result<Self>;
+
+    /// Encodes as a resource, strictly per RFC: the RFC's key spellings, then every key
+    /// the struct keeps in `extra`.
+    fn to_resource(&self) -> Resource;
+
+    /// [`ScimObject::to_resource`] by value, which avoids copying.
+    fn into_resource(self) -> Resource {
+        self.to_resource()
+    }
+}
+
+impl ScimObject for Resource {
+    const SCHEMA: Option<&'static str> = None;
+
+    fn from_resource(resource: Resource) -> Result<Self> {
+        Ok(resource)
+    }
+
+    fn to_resource(&self) -> Resource {
+        self.clone()
+    }
+
+    fn into_resource(self) -> Resource {
+        self
+    }
+}
 
 /// A SCIM resource or message as a JSON object: the source of truth of this library.
 ///

@@ -5,7 +5,6 @@
 //! be loaded from a server's `/Schemas` response. Attributes that no schema defines are
 //! never rejected: callers treat them as case-insensitive strings / plain JSON.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -14,6 +13,8 @@ use serde_json::{Map, Value};
 
 use crate::resource::Meta;
 use crate::urn;
+
+use index::CiIndex;
 
 /// Declares a string enum of RFC 7643 whose parsing is case-insensitive and which keeps
 /// any value it does not know in `Other`, so that decoding a server's schema never fails
@@ -142,19 +143,31 @@ pub struct Attribute {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AttributeType>,
     /// `multiValued`; default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub multi_valued: Option<bool>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `required`; default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub required: Option<bool>,
     /// `canonicalValues`: suggested values (a mismatch is a warning, never an error).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canonical_values: Option<Vec<Value>>,
     /// `caseExact`; default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub case_exact: Option<bool>,
     /// `mutability`; default `readWrite`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,6 +241,38 @@ impl Attribute {
     }
 }
 
+/// Decodes an optional boolean characteristic leniently: `true`, `false`, `null`, and the
+/// strings `"true"` / `"false"` in any case, which some servers send.
+fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Option<bool>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean")
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            match v.trim() {
+                t if t.eq_ignore_ascii_case("true") => Ok(Some(true)),
+                t if t.eq_ignore_ascii_case("false") => Ok(Some(false)),
+                _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+            }
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    d.deserialize_option(Visitor)
+}
+
 /// A schema definition (RFC 7643 §7), as served at `/Schemas`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -266,25 +311,133 @@ fn find_attribute<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Attribut
     attrs.iter().find(|a| a.name.eq_ignore_ascii_case(name))
 }
 
+/// Attribute definitions with their case-insensitive indexes: the top-level names, and
+/// for each attribute the names of its sub-attributes.
+#[derive(Debug, Clone, Default)]
+struct AttributeIndex {
+    names: CiIndex,
+    subs: Vec<CiIndex>,
+}
+
+impl AttributeIndex {
+    fn new(attrs: &[Attribute]) -> Self {
+        AttributeIndex {
+            names: CiIndex::new(attrs.iter().map(|a| a.name.as_str())),
+            subs: attrs
+                .iter()
+                .map(|a| CiIndex::new(a.sub_attributes().iter().map(|s| s.name.as_str())))
+                .collect(),
+        }
+    }
+
+    /// The position of the top-level attribute `name` in `attrs`.
+    #[inline]
+    fn position(&self, attrs: &[Attribute], name: &str) -> Option<usize> {
+        self.names
+            .get(name, |i| attrs.get(i).map(|a| a.name.as_str()))
+    }
+
+    /// The attribute at `i` or, with `sub`, its sub-attribute `sub`.
+    #[inline]
+    fn resolve<'a>(
+        &self,
+        attrs: &'a [Attribute],
+        i: usize,
+        sub: Option<&str>,
+    ) -> Option<&'a Attribute> {
+        let attr = attrs.get(i)?;
+        match sub {
+            None => Some(attr),
+            Some(sub) => {
+                let subs = attr.sub_attributes();
+                let j = self
+                    .subs
+                    .get(i)?
+                    .get(sub, |j| subs.get(j).map(|s| s.name.as_str()))?;
+                subs.get(j)
+            }
+        }
+    }
+}
+
+/// A schema in a registry, with its lookup indexes.
+#[derive(Debug, Clone)]
+struct Entry {
+    schema: Schema,
+    index: AttributeIndex,
+    /// True for an extension schema (`urn:...:extension:...`): its attributes live in an
+    /// object keyed by its URN, not at the top level.
+    extension: bool,
+}
+
+impl Entry {
+    fn new(schema: Schema) -> Self {
+        Entry {
+            index: AttributeIndex::new(&schema.attributes),
+            extension: is_extension(&schema.id),
+            schema,
+        }
+    }
+
+    #[inline]
+    fn lookup(&self, name: &str, sub: Option<&str>) -> Option<&Attribute> {
+        let i = self.index.position(&self.schema.attributes, name)?;
+        self.index.resolve(&self.schema.attributes, i, sub)
+    }
+}
+
+/// The common attributes of RFC 7643 §3.1 (`id`, `externalId`, `meta`), indexed.
+#[derive(Debug)]
+struct Common {
+    attributes: Vec<Attribute>,
+    index: AttributeIndex,
+}
+
+fn common() -> &'static Common {
+    static COMMON: OnceLock<Common> = OnceLock::new();
+    COMMON.get_or_init(|| {
+        let attributes = builtin::common_attributes();
+        Common {
+            index: AttributeIndex::new(&attributes),
+            attributes,
+        }
+    })
+}
+
 /// A set of schema definitions, looked up by URN and by attribute path.
 ///
 /// [`SchemaRegistry::new`] holds the RFC 7643 core schemas; [`SchemaRegistry::core`] is a
-/// shared instance of it. Adding a schema whose `id` is already present replaces it.
+/// shared instance of it, built once. Adding a schema whose `id` is already present
+/// replaces it. A registry loaded from a server ([`SchemaRegistry::from_schemas_response`])
+/// starts from the core schemas, which the server's definitions then replace.
+///
+/// Lookups ([`SchemaRegistry::schema`], [`SchemaRegistry::attribute`],
+/// [`SchemaRegistry::attribute_at`]) are case-insensitive and allocation-free: every name
+/// is found through a precomputed case-folded hash index, so filter evaluation can ask
+/// for a definition on every comparison.
 #[derive(Debug, Clone, Default)]
 pub struct SchemaRegistry {
-    schemas: Vec<Schema>,
-    /// Lower-cased schema id → index in `schemas`.
-    by_id: HashMap<String, usize>,
+    entries: Vec<Entry>,
+    /// Schema id → position in `entries`.
+    by_id: CiIndex,
+    /// Positions in `entries` of the core resource schemas (User, Group,
+    /// ServiceProviderConfig, ResourceType, Schema), in that order: where an attribute of
+    /// a resource that lists no known schema is looked for.
+    fallback: Vec<usize>,
+    /// Whether the common attributes of RFC 7643 §3.1 are known (not in an empty registry).
+    with_common: bool,
 }
 
 impl SchemaRegistry {
     /// A registry with the RFC 7643 core schemas (User, EnterpriseUser, Group,
-    /// ServiceProviderConfig, ResourceType, Schema).
+    /// ServiceProviderConfig, ResourceType, Schema) and the common attributes `id`,
+    /// `externalId` and `meta` (RFC 7643 §3.1).
     pub fn new() -> Self {
-        let mut registry = SchemaRegistry::empty();
-        for schema in builtin::core_schemas() {
-            registry.add(schema);
-        }
+        let mut registry = SchemaRegistry {
+            with_common: true,
+            ..SchemaRegistry::default()
+        };
+        registry.extend(builtin::core_schemas());
         registry
     }
 
@@ -301,37 +454,98 @@ impl SchemaRegistry {
 
     /// Adds a schema, replacing one with the same `id` (compared case-insensitively).
     pub fn add(&mut self, schema: Schema) {
-        let key = schema.id.to_ascii_lowercase();
-        match self.by_id.get(&key) {
-            Some(&i) => self.schemas[i] = schema,
+        self.insert(schema);
+        self.refresh_fallback();
+    }
+
+    /// Adds several schemas, as [`SchemaRegistry::add`] does one by one.
+    pub fn extend(&mut self, schemas: impl IntoIterator<Item = Schema>) {
+        for schema in schemas {
+            self.insert(schema);
+        }
+        self.refresh_fallback();
+    }
+
+    fn insert(&mut self, schema: Schema) {
+        match self.position(&schema.id) {
+            Some(i) => self.entries[i] = Entry::new(schema),
             None => {
-                self.by_id.insert(key, self.schemas.len());
-                self.schemas.push(schema);
+                let entries = &self.entries;
+                let id = schema.id.clone();
+                let at = |i: usize| entries.get(i).map(|e| e.schema.id.as_str());
+                self.by_id.push(&id, at);
+                self.entries.push(Entry::new(schema));
             }
         }
     }
 
+    fn refresh_fallback(&mut self) {
+        self.fallback = urn::CORE_RESOURCE_SCHEMAS
+            .iter()
+            .filter_map(|id| self.position(id))
+            .collect();
+    }
+
+    #[inline]
+    fn position(&self, id: &str) -> Option<usize> {
+        self.by_id
+            .get(id, |i| self.entries.get(i).map(|e| e.schema.id.as_str()))
+    }
+
+    #[inline]
+    fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.get(self.position(id)?)
+    }
+
     /// The schema with this URN, case-insensitively.
     pub fn schema(&self, id: &str) -> Option<&Schema> {
-        let i = match self.by_id.get(id) {
-            Some(&i) => i,
-            None => *self.by_id.get(&id.to_ascii_lowercase())?,
-        };
-        self.schemas.get(i)
+        self.entry(id).map(|e| &e.schema)
     }
 
     /// Every schema, in the order added.
     pub fn schemas(&self) -> impl Iterator<Item = &Schema> {
-        self.schemas.iter()
+        self.entries.iter().map(|e| &e.schema)
+    }
+
+    /// The number of schemas.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the registry holds no schema.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// True when `id` names an extension schema (`urn:...:extension:...`) this registry
+    /// knows.
+    pub fn is_extension(&self, id: &str) -> bool {
+        self.entry(id).is_some_and(|e| e.extension)
+    }
+
+    /// The definition of a common attribute of RFC 7643 §3.1 (`id`, `externalId`, `meta`
+    /// and, with `sub`, the sub-attributes of `meta`).
+    fn common_attribute(&self, name: &str, sub: Option<&str>) -> Option<&Attribute> {
+        if !self.with_common {
+            return None;
+        }
+        let common = common();
+        let i = common.index.position(&common.attributes, name)?;
+        common.index.resolve(&common.attributes, i, sub)
     }
 
     /// The definition of an attribute (and, with `sub`, of its sub-attribute).
     ///
-    /// With a `urn`, the attribute is looked up in that schema. Without one, it is a
-    /// top-level attribute of the resource's core schema: each of `resource_schemas` that
-    /// is not an extension is searched in order; when the resource lists none that the
-    /// registry knows, the core resource schemas are searched (User first). `None` means
-    /// the attribute is unknown, which callers treat as a case-insensitive string.
+    /// With a `urn`, the attribute is looked up in that schema (a core schema's URN also
+    /// qualifies the common attributes `id`, `externalId` and `meta`). Without one, it is
+    /// a top-level attribute of the resource's core schema: each of `resource_schemas`
+    /// that is not an extension is searched in order, then the common attributes; when
+    /// the resource lists no schema that the registry knows, the core resource schemas
+    /// are searched (User first). `None` means the attribute is unknown, which callers
+    /// treat as a case-insensitive string.
+    ///
+    /// Allocation-free; every name is compared case-insensitively.
+    #[inline]
     pub fn attribute(
         &self,
         resource_schemas: &[&str],
@@ -339,38 +553,48 @@ impl SchemaRegistry {
         name: &str,
         sub: Option<&str>,
     ) -> Option<&Attribute> {
-        let attr = match urn {
-            Some(urn) => self.schema(urn)?.attribute(name)?,
-            None => self.top_level_attribute(resource_schemas, name)?,
-        };
-        match sub {
-            Some(sub) => attr.sub_attribute(sub),
-            None => Some(attr),
+        match urn {
+            Some(urn) => {
+                let entry = self.entry(urn)?;
+                match entry.lookup(name, sub) {
+                    Some(a) => Some(a),
+                    None if !entry.extension => self.common_attribute(name, sub),
+                    None => None,
+                }
+            }
+            None => self.top_level_attribute(resource_schemas, name, sub),
         }
     }
 
-    fn top_level_attribute(&self, resource_schemas: &[&str], name: &str) -> Option<&Attribute> {
+    fn top_level_attribute(
+        &self,
+        resource_schemas: &[&str],
+        name: &str,
+        sub: Option<&str>,
+    ) -> Option<&Attribute> {
         let mut known_any = false;
-        for id in resource_schemas.iter().filter(|s| !is_extension(s)) {
-            if let Some(schema) = self.schema(id) {
+        for id in resource_schemas {
+            if let Some(entry) = self.entry(id).filter(|e| !e.extension) {
                 known_any = true;
-                if let Some(a) = schema.attribute(name) {
-                    return Some(a);
+                if let Some(i) = entry.index.position(&entry.schema.attributes, name) {
+                    return entry.index.resolve(&entry.schema.attributes, i, sub);
                 }
             }
         }
-        if known_any {
-            return None;
+        if !known_any {
+            for &i in &self.fallback {
+                let entry = &self.entries[i];
+                if let Some(j) = entry.index.position(&entry.schema.attributes, name) {
+                    return entry.index.resolve(&entry.schema.attributes, j, sub);
+                }
+            }
         }
-        urn::CORE_RESOURCE_SCHEMAS
-            .iter()
-            .filter_map(|id| self.schema(id))
-            .find_map(|s| s.attribute(name))
+        self.common_attribute(name, sub)
     }
 
     /// The definition of an attribute path (`emails.value`, `name.givenName`,
     /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`) for a
-    /// resource with the given `schemas`.
+    /// resource with the given `schemas`. Allocation-free.
     pub fn attribute_at(&self, resource_schemas: &[&str], path: &str) -> Option<&Attribute> {
         let (urn, rest) = urn::split_urn(path);
         let (name, sub) = match rest.split_once('.') {
@@ -392,6 +616,11 @@ fn is_extension(urn: &str) -> bool {
 }
 
 mod builtin;
+mod index;
+mod load;
+mod validate;
+
+pub use validate::{Issue, IssueKind, Severity, ValidationMode, ValidationReport};
 
 #[cfg(test)]
 mod tests {
