@@ -502,15 +502,19 @@ mod tests {
         assert!(ListParams::from_search(bad.as_object().unwrap()).is_err());
     }
 
+    /// The scimType of a failed cursor look-up.
+    fn error_type<T: std::fmt::Debug>(r: ScimResult<T>) -> String {
+        r.unwrap_err().scim_type.unwrap().as_str().to_owned()
+    }
+
     #[test]
     fn cursors_round_trip_expire_and_belong_to_one_query() {
         let mut t = CursorTable::default();
+        let minute = Duration::from_secs(60);
         let key = ListParams::default().key(Scope::One(Kind::User));
         let results = Arc::new(vec![(Kind::User, 1), (Kind::User, 2)]);
-        let token = t.open(key.clone(), results, Duration::from_secs(60));
-        let (_, r, off) = t
-            .resume(&format_cursor(token, 1), &key, Duration::from_secs(60))
-            .unwrap();
+        let token = t.open(key.clone(), results, minute);
+        let (_, r, off) = t.resume(&format_cursor(token, 1), &key, minute).unwrap();
         assert_eq!((r.len(), off), (2, 1));
         let other = ListParams {
             filter: Some("x".into()),
@@ -518,36 +522,21 @@ mod tests {
         }
         .key(Scope::One(Kind::User));
         assert_eq!(
-            t.resume(&format_cursor(token, 1), &other, Duration::from_secs(1))
-                .unwrap_err()
-                .scim_type
-                .unwrap()
-                .as_str(),
+            error_type(t.resume(&format_cursor(token, 1), &other, minute)),
             "invalidCursor"
         );
         assert_eq!(
-            t.resume("zz", &key, Duration::from_secs(1))
-                .unwrap_err()
-                .scim_type
-                .unwrap()
-                .as_str(),
+            error_type(t.resume(&format_cursor(token, 3), &key, minute)),
             "invalidCursor"
         );
+        assert_eq!(error_type(t.resume("zz", &key, minute)), "invalidCursor");
         assert_eq!(
-            t.resume(&format_cursor(token ^ 1, 0), &key, Duration::from_secs(1))
-                .unwrap_err()
-                .scim_type
-                .unwrap()
-                .as_str(),
+            error_type(t.resume(&format_cursor(token ^ 1, 0), &key, minute)),
             "expiredCursor"
         );
         let token = t.open(key.clone(), Arc::new(vec![]), Duration::ZERO);
         assert_eq!(
-            t.resume(&format_cursor(token, 0), &key, Duration::ZERO)
-                .unwrap_err()
-                .scim_type
-                .unwrap()
-                .as_str(),
+            error_type(t.resume(&format_cursor(token, 0), &key, Duration::ZERO)),
             "expiredCursor"
         );
     }
