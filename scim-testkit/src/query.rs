@@ -413,8 +413,13 @@ pub(crate) fn sort_key(
     };
     let attr = registry.attribute_at(&[schema], sort_by);
     let case_exact = attr.is_some_and(|a| a.is_case_exact());
-    let is_time =
-        attr.is_some_and(|a| *a.attr_type() == scim_core::schema::AttributeType::DateTime);
+    // `meta.created` and other attributes the registry may not define are compared as
+    // instants when they look like dateTimes (as scim-core's filter evaluation does):
+    // RFC 3339 text with fractions of different lengths does not sort as text.
+    let is_time = match attr {
+        Some(a) => *a.attr_type() == scim_core::schema::AttributeType::DateTime,
+        None => true,
+    };
     match value {
         Value::Bool(b) => Some(SortKey::Bool(*b)),
         Value::Number(n) => n.as_f64().map(SortKey::Number),
@@ -539,6 +544,21 @@ mod tests {
             error_type(t.resume(&format_cursor(token, 0), &key, Duration::ZERO)),
             "expiredCursor"
         );
+    }
+
+    #[test]
+    fn date_times_sort_as_instants() {
+        let reg = SchemaRegistry::core();
+        let a = json!({"meta": {"created": "2026-01-01T00:00:15.1362Z"}});
+        let b = json!({"meta": {"created": "2026-01-01T00:00:15.13620001Z"}});
+        let key = |v: &Value| sort_key(v.as_object().unwrap(), urn::USER, "meta.created", reg);
+        assert!(matches!(key(&a), Some(SortKey::Time(_))));
+        assert_eq!(key(&a).unwrap().cmp(&key(&b).unwrap()), Ordering::Less);
+        let text = json!({"nickName": "2026-01-01T00:00:15Z"});
+        assert!(matches!(
+            sort_key(text.as_object().unwrap(), urn::USER, "nickName", reg),
+            Some(SortKey::Text(_))
+        ));
     }
 
     /// RFC 7644 §3.4.2.3: "if there is no data for the specified "sortBy" value, they are
