@@ -57,3 +57,33 @@ fn bad_configurations_are_typed_errors() {
     assert_eq!(e.code(), ErrorCode::Transport);
     assert!(e.to_string().contains("cannot bind"), "{e}");
 }
+
+#[test]
+fn the_server_handle_is_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<TestServer>();
+}
+
+/// RFC 7644 §3.3's uniqueness holds under concurrent creates: of 16 simultaneous POSTs
+/// of one userName, exactly one wins.
+#[test]
+fn concurrent_creates_of_one_user_name_make_one_user() {
+    let api = crate::Api::default();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..16)
+            .map(|_| s.spawn(|| api.post("/Users", crate::user("race")).status))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        15,
+        "{statuses:?}"
+    );
+    assert_eq!(api.server.user_count(), 1);
+}
