@@ -854,3 +854,15 @@ mod blocking {
         assert_eq!(e.code(), scim_core::ErrorCode::InvalidInput);
     }
 }
+
+/// Building a client (which builds its rustls configuration) installs no process-wide
+/// rustls crypto provider: a library must leave that choice to the application.
+#[test]
+fn no_global_rustls_provider_is_installed() {
+    let client = Client::builder("https://scim.example.com/v2")
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+    drop(client);
+}
