@@ -68,7 +68,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 3. Provision users, CONCURRENCY at a time, with a progress bar on stderr (hidden
     //    when stderr is not a terminal).
-    let prefix = format!("example-{}-{}-", std::process::id(), started.elapsed().as_nanos() % 1_000_000);
+    let prefix = format!(
+        "example-{}-{}-",
+        std::process::id(),
+        started.elapsed().as_nanos() % 1_000_000
+    );
     let bar = progress(user_count as u64, "users");
     let users: Vec<User> = stream::iter(0..user_count)
         .map(|i| {
@@ -100,7 +104,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 5. List and filter. Builder filters escape their values: a hostile userName could
     //    never change the filter's structure.
     let mine = Filter::sw("userName", prefix.as_str())?;
-    let first_page = client.users().list().filter(mine.clone()).count(10).send().await?;
+    let first_page = client
+        .users()
+        .list()
+        .filter(mine.clone())
+        .count(10)
+        .send()
+        .await?;
     let inactive = client
         .users()
         .list()
@@ -112,13 +122,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         r#"userName sw {} and emails[type eq "work" and value ew "@example.com"]"#,
         serde_json::Value::from(prefix.as_str())
     ))?;
-    let with_work_mail = client.users().list().filter(work_mail).count(1).send().await?;
+    let with_work_mail = client
+        .users()
+        .list()
+        .filter(work_mail)
+        .count(1)
+        .send()
+        .await?;
 
     // 6. Change some users with a PATCH computed by diff: only what changed is sent.
     let to_change = users.len().min(20);
     let mut patch_operations = 0;
+    let users_endpoint = client.users();
     for user in &users[..to_change] {
-        let id = user.id.as_deref().ok_or("the server returned a user without id")?;
+        let id = user
+            .id
+            .as_deref()
+            .ok_or("the server returned a user without id")?;
         let old = client.users().get(id).send().await?;
         let mut new = old.clone();
         new.title = Some("Tour Guide".into());
@@ -126,9 +146,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(emails) = new.emails.as_mut() {
             emails.push(Email::new(format!("{id}@home.example.org")).with_type("home"));
         }
-        let ops = patch::diff(&old.to_resource(), &new.to_resource(), &registry, &DiffOptions::default())?;
+        let ops = patch::diff(
+            &old.to_resource(),
+            &new.to_resource(),
+            &registry,
+            &DiffOptions::default(),
+        );
         patch_operations += ops.operations.len();
-        let mut request = client.users().patch(id, ops);
+        let mut request = users_endpoint.patch(id, ops);
         if let Some(version) = old.to_resource().version() {
             request = request.if_match(version);
         }
@@ -137,7 +162,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // One member more in the first group: diff sends one small `add`, not the whole list.
     let group = &groups[0];
-    let group_id = group.id.as_deref().ok_or("the server returned a group without id")?;
+    let group_id = group
+        .id
+        .as_deref()
+        .ok_or("the server returned a group without id")?;
     let old_group = client.groups().get(group_id).send().await?;
     let mut new_group = old_group.clone();
     let newcomer = users[1].id.clone().ok_or("user without id")?;
@@ -150,7 +178,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         &new_group.to_resource(),
         &registry,
         &DiffOptions::default(),
-    )?;
+    );
     let group_op_count = group_ops.operations.len();
     client.groups().patch(group_id, group_ops).send().await?;
 
@@ -182,7 +210,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let left = client.users().list().filter(mine).count(1).send().await?;
 
-    println!("provisioned {} users and {} groups", users.len(), groups.len());
+    println!(
+        "provisioned {} users and {} groups",
+        users.len(),
+        groups.len()
+    );
     println!(
         "filtered    {} users match the run prefix (first page: {}), {} inactive, {} with a work mail",
         first_page.total_results.unwrap_or(first_page.resources.len() as u64),
@@ -216,7 +248,7 @@ fn new_user(prefix: &str, i: usize) -> User {
     user.display_name = Some(format!("Given{i} Family{i}"));
     user.active = Some(i % 5 != 0);
     user.emails = Some(vec![
-        Email::new(format!("{prefix}{i:04}@example.com")).with_type("work"),
+        Email::new(format!("{prefix}{i:04}@example.com")).with_type("work")
     ]);
     user
 }
