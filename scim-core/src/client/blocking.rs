@@ -118,9 +118,12 @@ impl Client {
         }
     }
 
-    /// `GET /Me`.
-    pub fn me(&self) -> Result<Resource> {
-        self.run(self.inner.me().get())
+    /// `/Me`: the resource of the authenticated subject (RFC 7644 §3.11).
+    pub fn me(&self) -> Me {
+        Me {
+            inner: self.inner.me(),
+            runtime: self.runtime.clone(),
+        }
     }
 
     /// A search across every resource type (`POST /.search`).
@@ -161,6 +164,35 @@ impl Client {
     /// See [`super::Client::send`].
     pub fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Bytes>> {
         self.run(self.inner.send(request))
+    }
+}
+
+/// Blocking `/Me`; see [`super::Me`].
+#[derive(Debug, Clone)]
+pub struct Me {
+    inner: super::Me,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+impl Me {
+    /// `GET /Me`.
+    pub fn get(&self) -> Result<Resource> {
+        block_on(&self.runtime, self.inner.get())?
+    }
+
+    /// `PUT /Me`.
+    pub fn replace(&self, resource: &Resource) -> Result<Resource> {
+        block_on(&self.runtime, self.inner.replace(resource))?
+    }
+
+    /// `PATCH /Me`; `None` when the server answers 204.
+    pub fn patch(&self, operations: PatchOp) -> Result<Option<Resource>> {
+        block_on(&self.runtime, self.inner.patch(operations))?
+    }
+
+    /// `DELETE /Me`.
+    pub fn delete(&self) -> Result<()> {
+        block_on(&self.runtime, self.inner.delete())?
     }
 }
 

@@ -832,6 +832,13 @@ mod blocking {
         );
         rt.block_on(
             Mock::given(method("GET"))
+                .and(path("/scim/v2/Me"))
+                .respond_with(scim_json(200, bjensen("me", "W/\"1\"")))
+                .expect(1)
+                .mount(&server),
+        );
+        rt.block_on(
+            Mock::given(method("GET"))
                 .and(path("/scim/v2/Users"))
                 .and(RawQuery("startIndex=1"))
                 .respond_with(scim_json(200, list_page(&["a", "b"], 2, 1)))
@@ -842,6 +849,7 @@ mod blocking {
             .build_blocking()
             .unwrap();
         assert_eq!(c.users().get("1").send().unwrap().id.as_deref(), Some("1"));
+        assert_eq!(c.me().get().unwrap().id(), Some("me"));
         let ids: Vec<String> = c
             .users()
             .iter()
