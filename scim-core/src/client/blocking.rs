@@ -46,18 +46,37 @@ impl ClientBuilder {
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: super::Client,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
 }
 
 /// Runs `future` to completion on `runtime`, refusing to block inside an async runtime.
-fn block_on<F: Future>(runtime: &tokio::runtime::Runtime, future: F) -> Result<F::Output> {
+fn block_on<F: Future>(runtime: &Runtime, future: F) -> Result<F::Output> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::InvalidInput(
             "the blocking client cannot be used inside an async runtime: use scim_core::client::Client"
                 .into(),
         ));
     }
-    Ok(runtime.block_on(future))
+    match &runtime.0 {
+        Some(rt) => Ok(rt.block_on(future)),
+        None => Err(Error::InvalidInput(
+            "the blocking client's runtime is shut down".into(),
+        )),
+    }
+}
+
+/// The runtime of a blocking client. Dropping it never blocks or panics, even from
+/// inside an async context (tokio's `Runtime` would panic there): it is shut down in
+/// the background.
+#[derive(Debug)]
+struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl Client {
@@ -78,7 +97,7 @@ impl Client {
             })?;
         Ok(Client {
             inner: client,
-            runtime: Arc::new(runtime),
+            runtime: Arc::new(Runtime(Some(runtime))),
         })
     }
 
@@ -171,7 +190,7 @@ impl Client {
 #[derive(Debug, Clone)]
 pub struct Me {
     inner: super::Me,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
 }
 
 impl Me {
@@ -200,7 +219,7 @@ impl Me {
 #[derive(Debug, Clone)]
 pub struct Endpoint<T> {
     inner: super::Endpoint<T>,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
 }
 
 impl<T: ScimObject> Endpoint<T> {
@@ -281,7 +300,7 @@ impl<T: ScimObject> Endpoint<T> {
 #[must_use = "a request does nothing until sent"]
 pub struct Get<'a, T> {
     inner: super::Get<'a, T>,
-    runtime: &'a tokio::runtime::Runtime,
+    runtime: &'a Runtime,
 }
 
 impl<T: ScimObject> Get<'_, T> {
@@ -316,7 +335,7 @@ impl<T: ScimObject> Get<'_, T> {
 #[must_use = "a request does nothing until sent"]
 pub struct Replace<'a, T> {
     inner: super::Replace<'a, T>,
-    runtime: &'a tokio::runtime::Runtime,
+    runtime: &'a Runtime,
 }
 
 impl<T: ScimObject> Replace<'_, T> {
@@ -337,7 +356,7 @@ impl<T: ScimObject> Replace<'_, T> {
 #[must_use = "a request does nothing until sent"]
 pub struct Patch<'a, T> {
     inner: super::Patch<'a, T>,
-    runtime: &'a tokio::runtime::Runtime,
+    runtime: &'a Runtime,
 }
 
 impl<T: ScimObject> Patch<'_, T> {
@@ -358,7 +377,7 @@ impl<T: ScimObject> Patch<'_, T> {
 #[must_use = "a request does nothing until sent"]
 pub struct Delete<'a, T> {
     inner: super::Delete<'a, T>,
-    runtime: &'a tokio::runtime::Runtime,
+    runtime: &'a Runtime,
 }
 
 impl<T: ScimObject> Delete<'_, T> {
@@ -379,7 +398,7 @@ impl<T: ScimObject> Delete<'_, T> {
 #[must_use = "a request does nothing until sent"]
 pub struct List<T> {
     inner: super::List<T>,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
 }
 
 impl<T: ScimObject> List<T> {
@@ -428,7 +447,7 @@ impl<T: ScimObject> List<T> {
 #[must_use = "iterators do nothing unless consumed"]
 pub struct Iter<T> {
     inner: super::Iter<T>,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
     refused: bool,
 }
 
