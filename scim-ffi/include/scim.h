@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 /**
- * The result of every fallible function: [`SCIM_OK`], [`SCIM_DONE`] (an iterator's end),
+ * The result of every fallible function: `SCIM_OK`, `SCIM_DONE` (an iterator's end),
  * or an error code. The values of the error codes 1 to 10 are those of
  * `scim_core::ErrorCode` and never change; codes 11 to 13 are the ABI's own.
  */

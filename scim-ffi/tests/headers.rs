@@ -29,11 +29,19 @@ fn check(config: &str, committed: &Path) {
         return;
     }
     let current = std::fs::read_to_string(committed).unwrap_or_default();
-    assert!(
-        current == fresh,
-        "{} is stale: run `SCIM_BLESS=1 cargo test -p scim-ffi --test headers` and commit it",
-        committed.display()
-    );
+    if current != fresh {
+        let line = current
+            .lines()
+            .zip(fresh.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| current.lines().count().min(fresh.lines().count()));
+        panic!(
+            "{} is stale from line {}: run `SCIM_BLESS=1 cargo test -p scim-ffi --test \
+             headers` and commit it",
+            committed.display(),
+            line + 1
+        );
+    }
 }
 
 #[test]
