@@ -1,0 +1,55 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Scim;
+
+/**
+ * PATCH (RFC 7644 §3.5.2) on resources held as arrays: apply a PatchOp, or compute the
+ * PatchOp that turns one resource into another.
+ */
+final class Patch
+{
+    /**
+     * Applies `$patch` to `$resource` and returns the new resource; `$resource` itself is
+     * never changed, and on any error nothing is applied (the operation is atomic).
+     *
+     * @param array<string, mixed> $resource
+     * @param array<mixed> $patch a PatchOp (`['schemas' => [...], 'Operations' => [...]]`)
+     *        or a list of operations (`[['op' => 'add', 'path' => ..., 'value' => ...]]`)
+     * @param array{lenient?: bool} $options `lenient` accepts what IdPs send beyond the
+     *        RFC: `"Replace"`-style op names, `"True"`/`"False"` for booleans, dotted keys
+     * @return array<string, mixed>
+     * @throws PatchException with getScimType() (`noTarget`, `invalidPath`, `mutability`,
+     *         `invalidValue`, `invalidSyntax`) and getOperationIndex()
+     */
+    public static function apply(array $resource, array $patch, array $options = []): array
+    {
+        return Library::callJson(
+            'scim_patch_apply',
+            Library::encodeObject($resource, 'the resource'),
+            array_is_list($patch) && $patch !== []
+                ? Library::encode($patch, 'the patch')
+                : Library::encodeObject($patch, 'the patch'),
+            $options === [] ? null : Library::encodeObject($options, 'the options'),
+        );
+    }
+
+    /**
+     * The PatchOp that turns `$old` into `$new` (read-only attributes ignored): applying
+     * it to `$old` gives `$new`. Multi-valued attributes with values (members, emails)
+     * change item by item.
+     *
+     * @param array<string, mixed> $old
+     * @param array<string, mixed> $new
+     * @return array<string, mixed> a PatchOp
+     */
+    public static function diff(array $old, array $new): array
+    {
+        return Library::callJson(
+            'scim_diff',
+            Library::encodeObject($old, 'the old resource'),
+            Library::encodeObject($new, 'the new resource'),
+        );
+    }
+}
