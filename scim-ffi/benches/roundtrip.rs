@@ -27,25 +27,38 @@ fn roundtrip(c: &mut Criterion) {
             assert!(f.matches(&r, SchemaRegistry::core()).unwrap());
         })
     });
-    group.bench_function("abi from rust: scim_filter_parse + scim_filter_matches", |b| {
-        b.iter(|| {
-            let mut f = std::ptr::null_mut();
-            let mut matched = false;
-            // SAFETY: valid C strings and writable outputs; the filter is freed once.
-            unsafe {
-                assert_eq!(
-                    scim_filter_parse(black_box(FILTER.as_ptr()), std::ptr::null(), &mut f, std::ptr::null_mut()),
-                    SCIM_OK
-                );
-                assert_eq!(
-                    scim_filter_matches(f, black_box(USER.as_ptr()), &mut matched, std::ptr::null_mut()),
-                    SCIM_OK
-                );
-                scim_filter_free(f);
-            }
-            assert!(matched);
-        })
-    });
+    group.bench_function(
+        "abi from rust: scim_filter_parse + scim_filter_matches",
+        |b| {
+            b.iter(|| {
+                let mut f = std::ptr::null_mut();
+                let mut matched = false;
+                // SAFETY: valid C strings and writable outputs; the filter is freed once.
+                unsafe {
+                    assert_eq!(
+                        scim_filter_parse(
+                            black_box(FILTER.as_ptr()),
+                            std::ptr::null(),
+                            &mut f,
+                            std::ptr::null_mut()
+                        ),
+                        SCIM_OK
+                    );
+                    assert_eq!(
+                        scim_filter_matches(
+                            f,
+                            black_box(USER.as_ptr()),
+                            &mut matched,
+                            std::ptr::null_mut()
+                        ),
+                        SCIM_OK
+                    );
+                    scim_filter_free(f);
+                }
+                assert!(matched);
+            })
+        },
+    );
     group.finish();
 }
 

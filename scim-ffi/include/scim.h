@@ -93,6 +93,13 @@ typedef enum {
 } scim_code;
 
 /**
+ * A SCIM client: a base URL, authentication and limits. Thread-safe: one client may be
+ * used from any number of threads at once (each call blocks its own thread). Freed with
+ * `scim_client_free`.
+ */
+typedef struct scim_client scim_client;
+
+/**
  * An error: its code, message and SCIM details. Created by a failing call through its
  * `scim_error **err` argument; freed with `scim_error_free`. Immutable, so it may be read
  * from several threads at once.
@@ -104,6 +111,14 @@ typedef struct scim_error scim_error;
  * with `scim_filter_free`.
  */
 typedef struct scim_filter scim_filter;
+
+/**
+ * An iterator over every resource of a query. It holds one page in memory and fetches
+ * the next when that one is consumed. Not thread-safe: use it from one thread at a time.
+ * Freed with `scim_page_iter_free`; it keeps what it needs of its client, so it may
+ * outlive it.
+ */
+typedef struct scim_page_iter scim_page_iter;
 
 #ifdef __cplusplus
 extern "C" {
@@ -125,6 +140,223 @@ const char *scim_version(void);
  * not been freed yet; it must not be used afterwards.
  */
 void scim_string_free(char *s);
+
+/**
+ * Creates a client of the SCIM service at `base_url` (e.g.
+ * `"https://example.com/scim/v2"`). No request is sent.
+ *
+ * `options_json` may be NULL or a JSON object with any of: `"token"` (bearer token),
+ * `"basic"` (`{"username", "password"}`), `"oauth2"` (`{"token_url", "client_id",
+ * "client_secret", "scopes": [...]}`: client credentials, tokens cached and refreshed),
+ * `"headers"` (`{"name": "value"}` sent with every request), `"timeout_ms"` (per
+ * attempt, default 60000; 0 for none), `"connect_timeout_ms"` (default 10000),
+ * `"retries"` (how many times a 429/503 answer to an idempotent request is retried,
+ * default 3), `"user_agent"`, `"max_response_size"` (bytes, default 32 MiB). Another
+ * key, or more than one authentication, is `SCIM_ERR_INVALID_ARGUMENT`. Credentials
+ * never appear in error messages.
+ *
+ * On success `*out` receives a new client, owned by the caller (free it with
+ * `scim_client_free`). Thread-safe.
+ *
+ * # Safety
+ *
+ * `base_url` and `options_json` must be NULL or NUL-terminated; `out` NULL or writable;
+ * `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_new(const char *base_url,
+                          const char *options_json,
+                          scim_client **out,
+                          scim_error **err);
+
+/**
+ * Frees a client. NULL is accepted. Iterators created from it stay usable.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a client returned by `scim_client_new`, not yet freed and not
+ * in use by another thread; it must not be used afterwards.
+ */
+void scim_client_free(scim_client *client);
+
+/**
+ * `POST {endpoint}` (RFC 7644 §3.3): creates `resource_json` at `endpoint` (`"/Users"`,
+ * `"/Groups"`, any other) and returns the resource the server created.
+ *
+ * On success `*out` receives the created resource as JSON, owned by the caller (free it
+ * with `scim_string_free`). Never retried once it may have reached the server.
+ * Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out` NULL
+ * or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_create(const scim_client *client,
+                             const char *endpoint,
+                             const char *resource_json,
+                             char **out,
+                             scim_error **err);
+
+/**
+ * `GET {endpoint}/{id}` (RFC 7644 §3.4.1).
+ *
+ * `query_json` may be NULL or `{"attributes": [...], "excludedAttributes": [...]}`.
+ * On success `*out` receives the resource as JSON, owned by the caller (free it with
+ * `scim_string_free`). A missing resource is `SCIM_ERR_API` with HTTP status 404.
+ * Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out` NULL
+ * or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_get(const scim_client *client,
+                          const char *endpoint,
+                          const char *id,
+                          const char *query_json,
+                          char **out,
+                          scim_error **err);
+
+/**
+ * `PUT {endpoint}/{id}` (RFC 7644 §3.5.1): replaces the resource.
+ *
+ * `etag` may be NULL; otherwise it is sent as `If-Match` (`W/"3"` or a bare `3`). With
+ * NULL, the resource's own `meta.version` is sent when it has one. A stale version is
+ * `SCIM_ERR_API` with HTTP status 412. On success `*out` receives the new resource as
+ * JSON, owned by the caller (free it with `scim_string_free`). Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out` NULL
+ * or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_replace(const scim_client *client,
+                              const char *endpoint,
+                              const char *id,
+                              const char *resource_json,
+                              const char *etag,
+                              char **out,
+                              scim_error **err);
+
+/**
+ * `PATCH {endpoint}/{id}` (RFC 7644 §3.5.2) with `patch_json`: a PatchOp object or a
+ * JSON array of operations.
+ *
+ * `etag` may be NULL; otherwise it is sent as `If-Match`. On success `*out` receives the
+ * resource the server returned as JSON, or the text `null` when it answered 204 No
+ * Content; owned by the caller (free it with `scim_string_free`). Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out` NULL
+ * or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_patch(const scim_client *client,
+                            const char *endpoint,
+                            const char *id,
+                            const char *patch_json,
+                            const char *etag,
+                            char **out,
+                            scim_error **err);
+
+/**
+ * `DELETE {endpoint}/{id}` (RFC 7644 §3.6).
+ *
+ * `etag` may be NULL; otherwise it is sent as `If-Match`. Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `err` NULL
+ * or a writable `scim_error *`.
+ */
+scim_code scim_client_delete(const scim_client *client,
+                             const char *endpoint,
+                             const char *id,
+                             const char *etag,
+                             scim_error **err);
+
+/**
+ * One page of a query: `GET {endpoint}?filter=...` (RFC 7644 §3.4.2).
+ *
+ * `query_json` may be NULL or an object with any of `"filter"`, `"sortBy"`,
+ * `"sortOrder"` (`"ascending"`/`"descending"`), `"count"`, `"startIndex"`, `"cursor"`
+ * (RFC 9865; `""` for the first page), `"attributes"`, `"excludedAttributes"`; another
+ * key is `SCIM_ERR_INVALID_ARGUMENT`. On success `*out` receives the ListResponse as
+ * JSON, owned by the caller (free it with `scim_string_free`). Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out` NULL
+ * or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_list(const scim_client *client,
+                           const char *endpoint,
+                           const char *query_json,
+                           char **out,
+                           scim_error **err);
+
+/**
+ * One page of a query sent as `POST {endpoint}/.search` (RFC 7644 §3.4.3), which keeps
+ * the filter out of URLs and logs; `endpoint` NULL searches across every resource type
+ * (`POST /.search`).
+ *
+ * `query_json` is as for `scim_client_list` (a whole SearchRequest, `schemas` included,
+ * is accepted). On success `*out` receives the ListResponse as JSON, owned by the caller
+ * (free it with `scim_string_free`). Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out` NULL
+ * or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_search(const scim_client *client,
+                             const char *endpoint,
+                             const char *query_json,
+                             char **out,
+                             scim_error **err);
+
+/**
+ * Runs a bulk request (RFC 7644 §3.7): `bulk_json` is a BulkRequest
+ * (`{"Operations": [...], "failOnErrors": n}`) or a JSON array of its operations.
+ *
+ * Operations run after those whose `bulkId` they reference, are split to the server's
+ * `maxOperations`/`maxPayloadSize`, and are sent one request each when the server has no
+ * bulk support. On success (the request could be planned and run; operations may still
+ * have failed) `*out` receives a JSON array with one result per operation, in the order
+ * given: `{"index", "method", "bulkId", "outcome"}` with `outcome` `"succeeded"` (and
+ * `status`, `location`, `id`, `version`, `resource`), `"failed"` (and `error`: `{"code",
+ * "message", "status", "scimType"}`) or `"not_attempted"` (and `reason`). Owned by the
+ * caller (free it with `scim_string_free`). Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; `bulk_json` NULL or NUL-terminated; `out` NULL
+ * or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_bulk(const scim_client *client,
+                           const char *bulk_json,
+                           char **out,
+                           scim_error **err);
+
+/**
+ * Service discovery (RFC 7644 §4): `what` is `"ServiceProviderConfig"`,
+ * `"ResourceTypes"` or `"Schemas"` (case-insensitive).
+ *
+ * On success `*out` receives the ServiceProviderConfig object, or the array of
+ * ResourceTypes or Schemas, as JSON, owned by the caller (free it with
+ * `scim_string_free`). Fetching the ServiceProviderConfig also makes the client
+ * honour it: what the server does not support then fails locally with
+ * `SCIM_ERR_UNSUPPORTED`, and page sizes are clamped to its maximum. Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; `what` NULL or NUL-terminated; `out` NULL or
+ * writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_discover(const scim_client *client,
+                               const char *what,
+                               char **out,
+                               scim_error **err);
 
 /**
  * The code of `err`; `SCIM_ERR_NULL_PARAMETER` when `err` is NULL.
@@ -262,6 +494,54 @@ scim_code scim_filter_to_string(const scim_filter *filter, char **out, scim_erro
  * it must not be used afterwards.
  */
 void scim_filter_free(scim_filter *filter);
+
+/**
+ * Starts iterating over every resource of a query on `endpoint` (`"/Users"`). No
+ * request is sent until the first `scim_page_iter_next`.
+ *
+ * `query_json` may be NULL or an object with any of `"filter"`, `"sortBy"`,
+ * `"sortOrder"`, `"count"` (the page size), `"attributes"`, `"excludedAttributes"`;
+ * `"startIndex"` and `"cursor"` are the iterator's to manage and are
+ * `SCIM_ERR_INVALID_ARGUMENT`, like any other key. The walk is index-based or uses
+ * RFC 9865 cursors, as the server's ServiceProviderConfig says or its answers show; it
+ * ends on the server's signals and stops with an error instead of looping when a server
+ * ignores `startIndex`.
+ *
+ * On success `*out` receives a new iterator, owned by the caller (free it with
+ * `scim_page_iter_free`). Thread-safe with respect to `client`.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out` NULL
+ * or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_iter(const scim_client *client,
+                           const char *endpoint,
+                           const char *query_json,
+                           scim_page_iter **out,
+                           scim_error **err);
+
+/**
+ * The next resource: `SCIM_OK` with `*resource_out` set to the resource as JSON (owned
+ * by the caller: free it with `scim_string_free`), `SCIM_DONE` at the end (nothing
+ * written), or an error; after an error or `SCIM_DONE` the iterator stays at its end.
+ *
+ * # Safety
+ *
+ * `iter` must be NULL or a live iterator not in use by another thread; `resource_out`
+ * NULL or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_page_iter_next(scim_page_iter *iter, char **resource_out, scim_error **err);
+
+/**
+ * Frees an iterator. NULL is accepted.
+ *
+ * # Safety
+ *
+ * `iter` must be NULL or an iterator returned by `scim_client_iter` and not yet freed;
+ * it must not be used afterwards.
+ */
+void scim_page_iter_free(scim_page_iter *iter);
 
 /**
  * Checks that `path` is a valid PATCH path (`name`, `urn:...:name.sub`,

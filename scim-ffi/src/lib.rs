@@ -30,12 +30,18 @@
 #![allow(non_camel_case_types)]
 
 mod boundary;
+mod client;
 mod error;
 mod filter;
+mod page_iter;
 mod path;
+mod query;
+mod runtime;
 
+pub use client::*;
 pub use error::*;
 pub use filter::*;
+pub use page_iter::*;
 pub use path::*;
 
 use std::ffi::{c_char, CString};

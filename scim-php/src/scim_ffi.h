@@ -18,13 +18,81 @@ typedef enum {
   SCIM_DONE = 100,
 } scim_code;
 
+typedef struct scim_client scim_client;
+
 typedef struct scim_error scim_error;
 
 typedef struct scim_filter scim_filter;
 
+typedef struct scim_page_iter scim_page_iter;
+
 const char *scim_version(void);
 
 void scim_string_free(char *s);
+
+scim_code scim_client_new(const char *base_url,
+                          const char *options_json,
+                          scim_client **out,
+                          scim_error **err);
+
+void scim_client_free(scim_client *client);
+
+scim_code scim_client_create(const scim_client *client,
+                             const char *endpoint,
+                             const char *resource_json,
+                             char **out,
+                             scim_error **err);
+
+scim_code scim_client_get(const scim_client *client,
+                          const char *endpoint,
+                          const char *id,
+                          const char *query_json,
+                          char **out,
+                          scim_error **err);
+
+scim_code scim_client_replace(const scim_client *client,
+                              const char *endpoint,
+                              const char *id,
+                              const char *resource_json,
+                              const char *etag,
+                              char **out,
+                              scim_error **err);
+
+scim_code scim_client_patch(const scim_client *client,
+                            const char *endpoint,
+                            const char *id,
+                            const char *patch_json,
+                            const char *etag,
+                            char **out,
+                            scim_error **err);
+
+scim_code scim_client_delete(const scim_client *client,
+                             const char *endpoint,
+                             const char *id,
+                             const char *etag,
+                             scim_error **err);
+
+scim_code scim_client_list(const scim_client *client,
+                           const char *endpoint,
+                           const char *query_json,
+                           char **out,
+                           scim_error **err);
+
+scim_code scim_client_search(const scim_client *client,
+                             const char *endpoint,
+                             const char *query_json,
+                             char **out,
+                             scim_error **err);
+
+scim_code scim_client_bulk(const scim_client *client,
+                           const char *bulk_json,
+                           char **out,
+                           scim_error **err);
+
+scim_code scim_client_discover(const scim_client *client,
+                               const char *what,
+                               char **out,
+                               scim_error **err);
 
 scim_code scim_error_code(const scim_error *err);
 
@@ -53,5 +121,15 @@ scim_code scim_filter_matches(const scim_filter *filter,
 scim_code scim_filter_to_string(const scim_filter *filter, char **out, scim_error **err);
 
 void scim_filter_free(scim_filter *filter);
+
+scim_code scim_client_iter(const scim_client *client,
+                           const char *endpoint,
+                           const char *query_json,
+                           scim_page_iter **out,
+                           scim_error **err);
+
+scim_code scim_page_iter_next(scim_page_iter *iter, char **resource_out, scim_error **err);
+
+void scim_page_iter_free(scim_page_iter *iter);
 
 scim_code scim_path_validate(const char *path, char **canonical_out, scim_error **err);
