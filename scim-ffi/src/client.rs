@@ -20,7 +20,7 @@ use crate::boundary::{
 };
 use crate::error::scim_error;
 use crate::query::{with_query, Query};
-use crate::runtime::{forked_since, runtime};
+use crate::runtime::{forked_since, retire, runtime};
 use crate::scim_code::{self, *};
 
 /// A SCIM client: a base URL, authentication and limits. Thread-safe: one client may be
@@ -128,7 +128,7 @@ impl scim_client {
         if forked_since(core.0) {
             let fresh = build(&self.base_url, &self.options)?;
             // The inherited client's sockets are the parent's: never close or reuse them.
-            std::mem::forget(std::mem::replace(&mut core.1, fresh));
+            retire(Box::new(std::mem::replace(&mut core.1, fresh)));
             core.0 = std::process::id();
         }
         Ok(core.1.clone())

@@ -3,11 +3,12 @@
 //! A multi-thread runtime with two worker threads drives the I/O; each C call runs its
 //! future with `block_on` on the calling thread, so any number of threads may call at
 //! once. After `fork()`, the child has none of the parent's worker threads: the first
-//! call in the child sees a new process id and builds a new runtime, leaving the
-//! parent's one unused (leaked, never dropped: dropping it would wait for threads that do
-//! not exist in the child, and deregister sockets from an epoll instance the child shares
-//! with its parent).
+//! call in the child sees a new process id and builds a new runtime. The parent's one is
+//! kept, unused, in [`retire`]'s list and never dropped: dropping it would wait for
+//! threads that do not exist in the child, and deregister sockets from an epoll instance
+//! the child shares with its parent.
 
+use std::any::Any;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::runtime::{Builder, Runtime};
@@ -26,7 +27,7 @@ pub(crate) fn runtime() -> Result<Arc<Runtime>, scim_error> {
         Some((owner, rt)) if *owner == pid => return Ok(Arc::clone(rt)),
         Some(_) => {
             if let Some((_, inherited)) = slot.take() {
-                std::mem::forget(inherited);
+                retire(Box::new(inherited));
             }
         }
         None => {}
@@ -45,6 +46,19 @@ pub(crate) fn runtime() -> Result<Arc<Runtime>, scim_error> {
     let rt = Arc::new(rt);
     *slot = Some((pid, Arc::clone(&rt)));
     Ok(rt)
+}
+
+/// What a forked child inherited and must neither use nor drop (a runtime, a client
+/// with the parent's connections): kept here for the life of the process, so it stays
+/// reachable instead of leaking.
+static RETIRED: Mutex<Vec<Box<dyn Any + Send>>> = Mutex::new(Vec::new());
+
+/// Keeps `inherited` alive, unused, until the process exits.
+pub(crate) fn retire(inherited: Box<dyn Any + Send>) {
+    RETIRED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(inherited);
 }
 
 /// True when this process is not the one `pid` names (a forked child).

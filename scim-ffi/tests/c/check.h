@@ -22,4 +22,6 @@ void expect_error(scim_code got, scim_error *err, scim_code want, const char *wh
     } while (0)
 
 
+void test_client(const char *url);
+
 #endif

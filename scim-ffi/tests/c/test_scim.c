@@ -4,7 +4,8 @@
  *
  * Built with -Wall -Wextra -Werror -std=c11 against the shared and the static library,
  * run under valgrind and again under AddressSanitizer + UBSan by run.sh.
- * When SCIM_TEST_URL is set (run.sh starts scim-testkit), the client tests run against it.
+ * The client tests (test_client.c) run against the scim-testkit server whose URL is in
+ * SCIM_TEST_URL: run.sh runs under scim-ffi/tests/with-testkit.sh.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -223,6 +224,13 @@ int main(void) {
     test_nulls_and_utf8();
     test_path();
     test_threads_share_a_filter();
+
+    /* The client tests need the server run.sh starts through with-testkit.sh. */
+    const char *url = getenv("SCIM_TEST_URL");
+    CHECK(url != NULL && *url != '\0');
+    if (url != NULL && *url != '\0') {
+        test_client(url);
+    }
 
     printf("%d passed, %d failed\n", checks_passed, checks_failed);
     return checks_failed == 0 ? 0 : 1;
