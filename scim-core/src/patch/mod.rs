@@ -11,7 +11,7 @@
 //!     "userName": "bjensen",
 //!     "emails": [{"value": "b@example.com", "type": "work", "primary": true}]
 //! }"#)?;
-//! // BEFORE
+//! let before = user.clone();
 //! let ops: PatchOp = serde_json::from_str(r#"{
 //!     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
 //!     "Operations": [
@@ -24,8 +24,12 @@
 //! // Only one value may be primary: the new one takes it from the old one.
 //! assert_eq!(user.get_path("name.givenName").unwrap(), "Barbara");
 //! assert_eq!(user.get("emails").unwrap()[0]["primary"], false);
-
-//! // DIFF-EXAMPLE
+//!
+//! // diff gives back a PATCH that does the same.
+//! let again = patch::diff(&before, &user, SchemaRegistry::core(), &Default::default());
+//! let mut copy = before.clone();
+//! patch::apply(&mut copy, &again, SchemaRegistry::core())?;
+//! assert_eq!(copy, user);
 //! # Ok::<(), scim_core::Error>(())
 //! ```
 //!
@@ -91,13 +95,13 @@
 //! [`DiffOptions::max_operations`] operations. See [`diff`] for the shape of the output.
 
 mod apply;
-// DIFF mod diff;
+mod diff;
 mod lenient;
 mod undo;
 mod value;
 
 pub use apply::{apply, apply_with};
-// DIFF pub use diff::{diff, diff_messages};
+pub use diff::{diff, diff_messages};
 
 /// Options of [`apply_with`]. The default is strict RFC 7644.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -22,7 +22,6 @@ pub(crate) fn str_eq(a: &str, b: &str, def: Option<&Attribute>) -> bool {
 }
 
 /// The key under which a string is indexed so that `str_eq` strings share it.
-#[allow(dead_code)] // used by diff
 pub(crate) fn fold_key(s: &str, def: Option<&Attribute>) -> String {
     if case_exact(def) {
         s.to_owned()
@@ -64,7 +63,6 @@ pub(crate) fn contains(existing: &Value, new: &Value, def: Option<&Attribute>) -
 }
 
 /// The `value` sub-attribute of a multi-valued attribute's element, as a string.
-#[allow(dead_code)] // used by diff
 pub(crate) fn value_str(element: &Value) -> Option<&str> {
     match element {
         Value::Object(o) => get_ci(o, "value").and_then(|(_, v)| v.as_str()),
@@ -107,7 +105,6 @@ pub(crate) fn is_unassigned(v: &Value) -> bool {
 }
 
 /// RFC 7643 §2.1 ATTRNAME (and `$ref`): a key a PATCH path can name.
-#[allow(dead_code)] // used by diff
 pub(crate) fn is_attr_name(name: &str) -> bool {
     let b = name.as_bytes();
     match b.first() {

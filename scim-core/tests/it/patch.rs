@@ -1,6 +1,6 @@
 //! PATCH apply and diff (RFC 7644 §3.5.2), from the RFC 7643 §8 user and group.
 
-use scim_core::patch::{self, ApplyOptions};
+use scim_core::patch::{self, ApplyOptions, DiffOptions, MemberRemoval};
 use scim_core::resource::{PatchOp, PatchOperation};
 use scim_core::{Error, Resource, SchemaRegistry, ScimType};
 use serde_json::{json, Value};
@@ -721,4 +721,508 @@ fn typed_operations() {
     apply(&mut g, &p).unwrap();
     assert_eq!(members(&g), [BABS, JAMES]);
     assert_eq!(g.get("displayName"), Some(&json!("Guides")));
+}
+
+// ---- diff --------------------------------------------------------------------------------
+
+fn diff_with(old: &Resource, new: &Resource, options: &DiffOptions) -> PatchOp {
+    patch::diff(old, new, SchemaRegistry::core(), options)
+}
+
+fn diff(old: &Resource, new: &Resource) -> PatchOp {
+    diff_with(old, new, &DiffOptions::default())
+}
+
+fn as_json(p: &PatchOp) -> Value {
+    serde_json::to_value(&p.operations).unwrap()
+}
+
+/// `r` without read-only attributes, and multi-valued attributes' values in a canonical
+/// order: what diff promises to reproduce.
+fn comparable(r: &Resource) -> Value {
+    fn sort(v: &mut Value) {
+        match v {
+            Value::Array(items) => {
+                items.iter_mut().for_each(sort);
+                items.sort_by_key(|i| i.to_string());
+            }
+            Value::Object(o) => o.values_mut().for_each(sort),
+            _ => {}
+        }
+    }
+    let mut r = r.clone();
+    SchemaRegistry::core().strip_read_only(&mut r);
+    let mut v = r.into_value();
+    sort(&mut v);
+    v
+}
+
+/// Asserts apply(old, diff(old, new)) == new (up to read-only attributes and order).
+fn round_trip(old: &Resource, new: &Resource, options: &DiffOptions) -> PatchOp {
+    let p = diff_with(old, new, options);
+    let mut patched = old.clone();
+    apply(&mut patched, &p).unwrap_or_else(|e| {
+        panic!(
+            "{e}\nold {}\nnew {}\npatch {}",
+            old.to_json(),
+            new.to_json(),
+            as_json(&p)
+        )
+    });
+    assert_eq!(
+        comparable(&patched),
+        comparable(new),
+        "\nold {}\nnew {}\npatch {}",
+        old.to_json(),
+        new.to_json(),
+        as_json(&p)
+    );
+    p
+}
+
+fn big_group(n: usize) -> Resource {
+    let members: Vec<Value> = (0..n)
+        .map(|i| json!({"value": format!("user-{i:05}"), "display": format!("User {i}")}))
+        .collect();
+    Resource::from_value(json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "id": "g1", "displayName": "Everyone", "members": members
+    }))
+    .unwrap()
+}
+
+/// diff(a, a) is empty.
+#[test]
+fn diff_of_equal_resources_is_empty() {
+    assert!(diff(&user(), &user()).operations.is_empty());
+    assert!(diff(&group(), &group()).operations.is_empty());
+    assert!(patch::diff_messages(
+        &user(),
+        &user(),
+        SchemaRegistry::core(),
+        &DiffOptions::default()
+    )
+    .is_empty());
+}
+
+/// Read-only attributes (id, meta, groups, manager.displayName) are never diffed
+/// (DESIGN.md: "readOnly attributes are never sent and never diffed").
+#[test]
+fn diff_ignores_read_only_attributes() {
+    let mut new = user();
+    new.insert("id", json!("other"));
+    new.remove("meta");
+    new.remove("groups");
+    new.as_map_mut()[ENTERPRISE]["manager"]["displayName"] = json!("Someone");
+    assert!(
+        diff(&user(), &new).operations.is_empty(),
+        "{}",
+        as_json(&diff(&user(), &new))
+    );
+}
+
+/// One new member of a 10,000-member group is one operation carrying one value; one
+/// removed member is one remove with a filtered path.
+#[test]
+fn diff_of_a_big_group_is_item_by_item() {
+    let old = big_group(10_000);
+    let mut new = old.clone();
+    let members = new.as_map_mut()["members"].as_array_mut().unwrap();
+    members.remove(1234);
+    members.push(json!({"value": "newcomer", "display": "New"}));
+    let p = round_trip(&old, &new, &DiffOptions::default());
+    assert_eq!(
+        as_json(&p),
+        json!([
+            {"op": "remove", "path": "members[value eq \"user-01234\"]"},
+            {"op": "add", "path": "members", "value": [{"value": "newcomer", "display": "New"}]}
+        ])
+    );
+}
+
+/// DiffOptions::member_removal: Salesforce-style value lists.
+#[test]
+fn diff_member_removal_as_value_list() {
+    let old = group();
+    let mut new = old.clone();
+    new.as_map_mut()["members"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    let options = DiffOptions {
+        member_removal: MemberRemoval::ValueList,
+        ..DiffOptions::default()
+    };
+    let p = round_trip(&old, &new, &options);
+    assert_eq!(
+        as_json(&p),
+        json!([{"op": "remove", "path": "members", "value": [{"value": BABS}]}])
+    );
+}
+
+/// DiffOptions::filtered_paths = false: for servers that reject filters, the attribute
+/// is replaced whole.
+#[test]
+fn diff_without_filtered_paths_replaces_the_attribute() {
+    let old = group();
+    let mut new = old.clone();
+    new.as_map_mut()["members"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    let options = DiffOptions {
+        filtered_paths: false,
+        ..DiffOptions::default()
+    };
+    let p = round_trip(&old, &new, &options);
+    assert_eq!(p.operations.len(), 1);
+    assert_eq!(p.operations[0].path.as_deref(), Some("members"));
+    assert!(!p.operations[0].path.as_deref().unwrap().contains('['));
+    // Additions alone need no filter.
+    let mut new = old.clone();
+    new.as_map_mut()["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"value": JAMES}));
+    let p = round_trip(&old, &new, &options);
+    assert_eq!(
+        as_json(&p),
+        json!([{"op": "add", "path": "members", "value": [{"value": JAMES}]}])
+    );
+}
+
+/// Single-valued attributes become replace/remove/add; complex ones change only the
+/// differing sub-attributes.
+#[test]
+fn diff_shapes_of_simple_and_complex_attributes() {
+    let old = user();
+    let mut new = old.clone();
+    new.insert("title", json!("Head Guide"));
+    new.remove("nickName");
+    new.insert("x-badge", json!(7));
+    new.as_map_mut()["name"]["givenName"] = json!("Babs");
+    new.as_map_mut()["name"]
+        .as_object_mut()
+        .unwrap()
+        .remove("middleName");
+    let p = round_trip(&old, &new, &DiffOptions::default());
+    assert_eq!(
+        as_json(&p),
+        json!([
+            {"op": "remove", "path": "nickName"},
+            {"op": "remove", "path": "name.middleName"},
+            {"op": "replace", "path": "name.givenName", "value": "Babs"},
+            {"op": "replace", "path": "title", "value": "Head Guide"},
+            {"op": "add", "path": "x-badge", "value": 7}
+        ])
+    );
+}
+
+/// Extension attributes by URN path; apply keeps `schemas` in step.
+#[test]
+fn diff_of_extension_attributes() {
+    let old = user();
+    let mut new = old.clone();
+    new.as_map_mut()[ENTERPRISE]["costCenter"] = json!("9");
+    let p = round_trip(&old, &new, &DiffOptions::default());
+    assert_eq!(
+        as_json(&p),
+        json!([{"op": "replace", "path": format!("{ENTERPRISE}:costCenter"), "value": "9"}])
+    );
+
+    let mut bare = user();
+    bare.remove(ENTERPRISE);
+    bare.insert(
+        "schemas",
+        json!(["urn:ietf:params:scim:schemas:core:2.0:User"]),
+    );
+    let p = round_trip(&bare, &user(), &DiffOptions::default());
+    assert!(
+        p.operations
+            .iter()
+            .all(|o| o.path.as_deref().unwrap().starts_with(ENTERPRISE)),
+        "{}",
+        as_json(&p)
+    );
+    round_trip(&user(), &bare, &DiffOptions::default());
+}
+
+/// DiffOptions::max_operations splits the diff into several messages.
+#[test]
+fn diff_messages_split_by_max_operations() {
+    let old = user();
+    let mut new = old.clone();
+    for (k, v) in [
+        ("title", "a"),
+        ("nickName", "b"),
+        ("displayName", "c"),
+        ("locale", "d"),
+        ("timezone", "e"),
+    ] {
+        new.insert(k, json!(v));
+    }
+    let options = DiffOptions {
+        max_operations: Some(2),
+        ..DiffOptions::default()
+    };
+    let messages = patch::diff_messages(&old, &new, SchemaRegistry::core(), &options);
+    assert_eq!(
+        messages
+            .iter()
+            .map(|m| m.operations.len())
+            .collect::<Vec<_>>(),
+        [2, 2, 1]
+    );
+    let mut patched = old.clone();
+    for m in &messages {
+        apply(&mut patched, m).unwrap();
+    }
+    assert_eq!(patched, new);
+    assert_eq!(diff_with(&old, &new, &options).operations.len(), 5);
+}
+
+/// Values that apply would merge or treat as present force a whole replacement, so the
+/// round trip stays exact.
+#[test]
+fn diff_falls_back_when_item_by_item_is_ambiguous() {
+    let old = group();
+    let mut new = old.clone();
+    // Same member value, new display: apply's add would merge it, so it is remove + add.
+    new.as_map_mut()["members"][0]["display"] = json!("Barbara");
+    round_trip(&old, &new, &DiffOptions::default());
+    // A duplicate of a kept member.
+    let mut new = old.clone();
+    new.as_map_mut()["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"value": MANDY}));
+    round_trip(&old, &new, &DiffOptions::default());
+    // Two emails with one value, one removed: the filter needs the type.
+    let mut old = user();
+    old.insert("emails", json!([{"value": "a@x.org", "type": "work"}, {"value": "a@x.org", "type": "home"}, {"value": "c@x.org"}]));
+    let mut new = old.clone();
+    new.as_map_mut()["emails"].as_array_mut().unwrap().remove(1);
+    let p = round_trip(&old, &new, &DiffOptions::default());
+    assert_eq!(
+        as_json(&p),
+        json!([{"op": "remove", "path": "emails[value eq \"a@x.org\" and type eq \"home\"]"}])
+    );
+}
+
+// ---- properties --------------------------------------------------------------------------
+
+mod properties {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::option;
+    use proptest::prelude::*;
+
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("a".to_owned()),
+            Just("B".to_owned()),
+            Just("x@Example.com".to_owned()),
+            Just("x@example.com".to_owned()),
+            "[a-zA-Z0-9 @.\"\\\\]{0,8}",
+        ]
+    }
+
+    fn multi(
+        values: impl Strategy<Value = String> + 'static,
+        with_type: bool,
+    ) -> impl Strategy<Value = Vec<Value>> {
+        vec(
+            (
+                values,
+                option::of(prop_oneof![Just("work"), Just("home"), Just("Work")]),
+                option::of(word()),
+                any::<bool>(),
+            ),
+            0..5,
+        )
+        .prop_map(move |items| {
+            let mut primary_given = false;
+            items
+                .into_iter()
+                .map(|(value, ty, display, primary)| {
+                    let mut o = serde_json::Map::new();
+                    o.insert("value".into(), json!(value));
+                    if let (true, Some(t)) = (with_type, ty) {
+                        o.insert("type".into(), json!(t));
+                    }
+                    if let Some(d) = display {
+                        o.insert("display".into(), json!(d));
+                    }
+                    if with_type && primary && !primary_given {
+                        primary_given = true;
+                        o.insert("primary".into(), json!(true));
+                    }
+                    Value::Object(o)
+                })
+                .collect()
+        })
+    }
+
+    prop_compose! {
+        fn arb_user()(
+            user_name in word(),
+            given in option::of(word()),
+            family in option::of(word()),
+            title in option::of(word()),
+            active in option::of(any::<bool>()),
+            emails in multi(word(), true),
+            roles in option::of(multi(word(), true)),
+            tags in option::of(vec(word(), 0..4)),
+            employee in option::of(word()),
+            manager in option::of(word()),
+            id in word(),
+        ) -> Resource {
+            let mut u = serde_json::Map::new();
+            let mut schemas = vec![json!("urn:ietf:params:scim:schemas:core:2.0:User")];
+            u.insert("id".into(), json!(id));
+            u.insert("userName".into(), json!(user_name));
+            let mut name = serde_json::Map::new();
+            if let Some(g) = given { name.insert("givenName".into(), json!(g)); }
+            if let Some(f) = family { name.insert("familyName".into(), json!(f)); }
+            if !name.is_empty() { u.insert("name".into(), Value::Object(name)); }
+            if let Some(t) = title { u.insert("title".into(), json!(t)); }
+            if let Some(a) = active { u.insert("active".into(), json!(a)); }
+            if !emails.is_empty() { u.insert("emails".into(), Value::Array(emails)); }
+            if let Some(r) = roles.filter(|r| !r.is_empty()) { u.insert("roles".into(), Value::Array(r)); }
+            if let Some(t) = tags.filter(|t| !t.is_empty()) { u.insert("x-tags".into(), json!(t)); }
+            let mut ext = serde_json::Map::new();
+            if let Some(e) = employee { ext.insert("employeeNumber".into(), json!(e)); }
+            if let Some(m) = manager { ext.insert("manager".into(), json!({"value": m, "displayName": "M"})); }
+            if !ext.is_empty() {
+                schemas.push(json!(ENTERPRISE));
+                u.insert(ENTERPRISE.into(), Value::Object(ext));
+            }
+            u.insert("schemas".into(), Value::Array(schemas));
+            Resource::from(u)
+        }
+    }
+
+    prop_compose! {
+        fn arb_group()(
+            name in word(),
+            members in multi((0..12u8).prop_map(|i| format!("id-{i}")), false),
+        ) -> Resource {
+            let mut g = serde_json::Map::new();
+            g.insert("schemas".into(), json!(["urn:ietf:params:scim:schemas:core:2.0:Group"]));
+            g.insert("displayName".into(), json!(name));
+            if !members.is_empty() { g.insert("members".into(), Value::Array(members)); }
+            Resource::from(g)
+        }
+    }
+
+    fn arb_options() -> impl Strategy<Value = DiffOptions> {
+        (any::<bool>(), any::<bool>()).prop_map(|(filtered, list)| DiffOptions {
+            filtered_paths: filtered,
+            member_removal: if list {
+                MemberRemoval::ValueList
+            } else {
+                MemberRemoval::Filtered
+            },
+            max_operations: None,
+        })
+    }
+
+    fn arb_operation() -> impl Strategy<Value = Value> {
+        let op = prop_oneof![
+            Just("add"),
+            Just("remove"),
+            Just("replace"),
+            Just("Replace"),
+            Just("copy")
+        ];
+        let path = option::of(prop_oneof![
+            Just("userName"),
+            Just("name"),
+            Just("name.givenName"),
+            Just("emails"),
+            Just("emails[type eq \"work\"]"),
+            Just("emails[type eq \"work\"].value"),
+            Just("emails[value pr].primary"),
+            Just("id"),
+            Just("meta.version"),
+            Just("groups"),
+            Just("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"),
+            Just("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value"),
+            Just("x-tags"),
+            Just("x-tags[value eq \"a\"]"),
+            Just("active"),
+            Just("emails[type eq"),
+            Just("title.x"),
+            Just(""),
+        ]);
+        let value = option::of(prop_oneof![
+            Just(json!(null)),
+            Just(json!("a")),
+            Just(json!(true)),
+            Just(json!("True")),
+            Just(json!(1)),
+            Just(json!([])),
+            Just(json!({})),
+            Just(json!({"givenName": "B", "x": null})),
+            Just(json!([{"value": "x@y.org", "type": "work", "primary": true}])),
+            Just(json!({"value": "v", "primary": true})),
+            Just(
+                json!({"emails": [{"value": "e"}], ENTERPRISE: {"employeeNumber": "1"}, "name.givenName": "C"})
+            ),
+            Just(
+                json!([{"value": "a"}, {"value": "a", "primary": true}, {"value": "b", "primary": true}])
+            ),
+        ]);
+        (op, path, value).prop_map(|(op, path, value)| {
+            let mut o = serde_json::Map::new();
+            o.insert("op".into(), json!(op));
+            if let Some(p) = path {
+                o.insert("path".into(), json!(p));
+            }
+            if let Some(v) = value {
+                o.insert("value".into(), v);
+            }
+            Value::Object(o)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// apply(old, diff(old, new)) == new for arbitrary pairs of users.
+        #[test]
+        fn diff_round_trips_users(old in arb_user(), new in arb_user(), options in arb_options()) {
+            round_trip(&old, &new, &options);
+            prop_assert!(diff(&new, &new).operations.is_empty());
+        }
+
+        /// apply(old, diff(old, new)) == new for arbitrary pairs of groups.
+        #[test]
+        fn diff_round_trips_groups(old in arb_group(), new in arb_group(), options in arb_options()) {
+            round_trip(&old, &new, &options);
+        }
+
+        /// apply never panics, and on error leaves the resource exactly as it was; a
+        /// successful list equals its operations applied one by one.
+        #[test]
+        fn apply_is_atomic(base in arb_user(), operations in vec(arb_operation(), 1..5), lenient_mode in any::<bool>()) {
+            let options = ApplyOptions { lenient: lenient_mode };
+            let p = ops(Value::Array(operations.clone()));
+            let mut r = base.clone();
+            match patch::apply_with(&mut r, &p, SchemaRegistry::core(), &options) {
+                Err(e) => {
+                    prop_assert_eq!(&r, &base);
+                    let i = e.operation_index().unwrap();
+                    prop_assert!(i < operations.len());
+                }
+                Ok(()) => {
+                    let mut step = base.clone();
+                    for o in &operations {
+                        patch::apply_with(&mut step, &ops(json!([o])), SchemaRegistry::core(), &options).unwrap();
+                    }
+                    prop_assert_eq!(&r, &step);
+                }
+            }
+        }
+    }
 }
