@@ -544,6 +544,57 @@ scim_code scim_page_iter_next(scim_page_iter *iter, char **resource_out, scim_er
 void scim_page_iter_free(scim_page_iter *iter);
 
 /**
+ * Applies a PATCH to a resource (RFC 7644 §3.5.2) and returns the new resource.
+ *
+ * `patch_json` is a PatchOp (`{"schemas": [...], "Operations": [...]}`) or a JSON array
+ * of operations. `options_json` may be NULL (strict RFC 7644) or `{"lenient": true}` to
+ * accept what identity providers send (`"Replace"`-style op names, `"True"`/`"False"` for
+ * booleans, dotted keys in path-less values, bare values for complex attributes). The
+ * RFC 7643 core schemas give attribute types, mutability and `caseExact`.
+ *
+ * Atomic: on any error nothing is returned and the input is unchanged. A failing
+ * operation is `SCIM_ERR_PATCH`, with `scim_error_scim_type` (`noTarget`,
+ * `invalidPath`, `mutability`, `invalidValue`, `invalidSyntax`) and
+ * `scim_error_operation_index`. On success `*out` receives the new resource as JSON,
+ * owned by the caller (free it with `scim_string_free`). Thread-safe.
+ *
+ * # Safety
+ *
+ * The strings must be NULL or NUL-terminated; `out` NULL or writable; `err` NULL or a
+ * writable `scim_error *`.
+ */
+scim_code scim_patch_apply(const char *resource_json,
+                           const char *patch_json,
+                           const char *options_json,
+                           char **out,
+                           scim_error **err);
+
+/**
+ * The PatchOp that turns `old_json` into `new_json` (both resources as JSON objects):
+ * applying it to the old resource gives the new one, read-only attributes (`id`, `meta`,
+ * `groups`) ignored. Multi-valued attributes with values (members, emails) change item
+ * by item, so one new member of a large group is one small operation.
+ *
+ * `options_json` may be NULL or an object with any of `"filtered_paths"` (bool, default
+ * true: remove single values with `members[value eq "..."]`; false replaces the whole
+ * attribute, for servers that reject filtered paths) and `"member_removal"`
+ * (`"filtered"`, the default, or `"value_list"`: one `remove` listing the values, as
+ * Microsoft Entra ID sends). On success `*out` receives the PatchOp as JSON (with no
+ * operation when nothing differs), owned by the caller (free it with
+ * `scim_string_free`). Thread-safe.
+ *
+ * # Safety
+ *
+ * The strings must be NULL or NUL-terminated; `out` NULL or writable; `err` NULL or a
+ * writable `scim_error *`.
+ */
+scim_code scim_diff(const char *old_json,
+                    const char *new_json,
+                    const char *options_json,
+                    char **out,
+                    scim_error **err);
+
+/**
  * Checks that `path` is a valid PATCH path (`name`, `urn:...:name.sub`,
  * `emails[type eq "work"].value`).
  *

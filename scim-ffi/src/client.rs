@@ -9,7 +9,7 @@ use std::time::Duration;
 use scim_core::client::{BulkOutcome, BulkResult};
 use scim_core::client::{Client, ClientCredentials, Endpoint};
 use scim_core::protocol::RetryPolicy;
-use scim_core::resource::{BulkRequest, PatchOp, ScimObject};
+use scim_core::resource::{BulkRequest, ScimObject};
 use scim_core::{urn, ETag, Error, Resource};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -19,6 +19,7 @@ use crate::boundary::{
     write_string, OK,
 };
 use crate::error::scim_error;
+use crate::patch::patch_arg;
 use crate::query::{with_query, Query};
 use crate::runtime::{forked_since, retire, runtime};
 use crate::scim_code::{self, *};
@@ -161,26 +162,6 @@ fn resource_arg(text: &str, name: &str, endpoint: &str) -> Result<Resource, scim
         }
     }
     Ok(resource)
-}
-
-/// A PATCH argument: a PatchOp object, or a JSON array of operations.
-pub(crate) fn patch_arg(text: &str, name: &str) -> Result<PatchOp, scim_error> {
-    let body = match json(text, name)? {
-        Value::Array(operations) => {
-            let mut map = Map::new();
-            map.insert("schemas".into(), json!([urn::PATCH_OP]));
-            map.insert("Operations".into(), Value::Array(operations));
-            map
-        }
-        Value::Object(map) => map,
-        other => {
-            return Err(invalid(format!(
-                "`{name}` must be a PatchOp object or an array of operations, not {}",
-                json_kind(&other)
-            )))
-        }
-    };
-    PatchOp::from_resource(Resource::from(body)).map_err(|e| invalid(format!("`{name}`: {e}")))
 }
 
 /// An optional `If-Match` version argument.

@@ -34,6 +34,7 @@ mod client;
 mod error;
 mod filter;
 mod page_iter;
+mod patch;
 mod path;
 mod query;
 mod runtime;
@@ -42,6 +43,7 @@ pub use client::*;
 pub use error::*;
 pub use filter::*;
 pub use page_iter::*;
+pub use patch::*;
 pub use path::*;
 
 use std::ffi::{c_char, CString};

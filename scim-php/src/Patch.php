@@ -42,14 +42,20 @@ final class Patch
      *
      * @param array<string, mixed> $old
      * @param array<string, mixed> $new
-     * @return array<string, mixed> a PatchOp
+     * @param array{filtered_paths?: bool, member_removal?: 'filtered'|'value_list'} $options
+     *        shape the PATCH for the target server: `filtered_paths => false` replaces a
+     *        multi-valued attribute that loses values instead of removing them with
+     *        `members[value eq "..."]`; `member_removal => 'value_list'` removes them with
+     *        one `remove` listing the values (what Microsoft Entra ID sends)
+     * @return array<string, mixed> a PatchOp (with an empty `Operations` when nothing differs)
      */
-    public static function diff(array $old, array $new): array
+    public static function diff(array $old, array $new, array $options = []): array
     {
         return Library::callJson(
             'scim_diff',
             Library::encodeObject($old, 'the old resource'),
             Library::encodeObject($new, 'the new resource'),
+            $options === [] ? null : Library::encodeObject($options, 'the options'),
         );
     }
 }

@@ -132,4 +132,16 @@ scim_code scim_page_iter_next(scim_page_iter *iter, char **resource_out, scim_er
 
 void scim_page_iter_free(scim_page_iter *iter);
 
+scim_code scim_patch_apply(const char *resource_json,
+                           const char *patch_json,
+                           const char *options_json,
+                           char **out,
+                           scim_error **err);
+
+scim_code scim_diff(const char *old_json,
+                    const char *new_json,
+                    const char *options_json,
+                    char **out,
+                    scim_error **err);
+
 scim_code scim_path_validate(const char *path, char **canonical_out, scim_error **err);

@@ -88,6 +88,28 @@ final class ClientTest extends TestCase
         $users->get($id);
     }
 
+    /** RFC 7644 §3.5.2: PATCH through the client, with and without If-Match. */
+    public function testPatch(): void
+    {
+        $users = $this->client()->users();
+        $id = $users->create(['userName' => 'patchy'])['id'];
+        $patched = $users->patch($id, [['op' => 'add', 'path' => 'nickName', 'value' => 'Babs']]);
+        $this->assertTrue($patched === null || $patched['nickName'] === 'Babs');
+        $this->assertSame('Babs', $users->get($id)['nickName']);
+        try {
+            $users->patch($id, ['Operations' => [['op' => 'remove', 'path' => 'nickName']]], 'W/"stale"');
+            $this->fail('no exception');
+        } catch (PreconditionFailedException $e) {
+            $this->assertSame(412, $e->getStatus());
+        }
+        try {
+            $users->patch($id, [['op' => 'replace', 'path' => 'emails[type eq "home"].value', 'value' => 'x']]);
+            $this->fail('no exception');
+        } catch (ApiException $e) {
+            $this->assertSame('noTarget', $e->getScimType());
+        }
+    }
+
     /** RFC 7644 §3.14: a stale If-Match version is 412 Precondition Failed. */
     public function testStaleVersionIsPreconditionFailed(): void
     {

@@ -8,9 +8,10 @@ use PHPUnit\Framework\TestCase;
 use Scim\Filter;
 use Scim\FilterException;
 use Scim\Patch;
+use Scim\PatchException;
 
 /**
- * 10,000 round trips through the library must leave memory flat: PHP's own
+ * 10,000 filter parses and 10,000 patch applies (with a diff each): round trips through the library must leave memory flat: PHP's own
  * (memory_get_usage: no CData kept alive) and the process's (resident set: no native
  * handle, string or error left unfreed).
  */
@@ -59,6 +60,26 @@ final class LeakTest extends TestCase
             try {
                 Filter::parse('userName eq ' . $i . ' x');
             } catch (FilterException) {
+                // The error path frees its native error too.
+            }
+        });
+    }
+
+    public function testPatchAppliesDoNotLeak(): void
+    {
+        $user = ['schemas' => ['urn:ietf:params:scim:schemas:core:2.0:User'], 'userName' => 'bjensen',
+            'emails' => [['type' => 'work', 'value' => 'b@example.com', 'primary' => true]]];
+        $this->assertFlat(function (int $i) use ($user): void {
+            $patched = Patch::apply($user, [
+                ['op' => 'replace', 'path' => 'title', 'value' => "title $i"],
+                ['op' => 'add', 'path' => 'emails', 'value' => [['value' => "u$i@example.org", 'primary' => true]]],
+            ]);
+            if (count($patched['emails']) !== 2 || Patch::diff($user, $patched)['Operations'] === []) {
+                throw new \LogicException('unexpected result');
+            }
+            try {
+                Patch::apply($user, [['op' => 'remove']]);
+            } catch (PatchException) {
                 // The error path frees its native error too.
             }
         });

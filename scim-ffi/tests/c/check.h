@@ -22,6 +22,7 @@ void expect_error(scim_code got, scim_error *err, scim_code want, const char *wh
     } while (0)
 
 
+void test_patch(void);
 void test_client(const char *url);
 
 #endif

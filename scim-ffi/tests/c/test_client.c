@@ -192,6 +192,30 @@ static void test_flow(void) {
     EXPECT_ERROR(scim_client_replace(c, "/Users", id, "[]", NULL, &out, &err), err,
                  SCIM_ERR_INVALID_ARGUMENT);
 
+    /* PATCH (RFC 7644 §3.5.2): the resource comes back (or "null" on 204). */
+    CHECK(scim_client_patch(c, "/Users", id,
+                            "[{\"op\":\"add\",\"path\":\"nickName\",\"value\":\"Babs\"}]",
+                            NULL, &out, &err) == SCIM_OK);
+    CHECK(out != NULL && (strstr(out, "\"nickName\":\"Babs\"") != NULL || strcmp(out, "null") == 0));
+    scim_string_free(out);
+    out = NULL;
+    CHECK(scim_client_get(c, "/Users", id, NULL, &out, &err) == SCIM_OK);
+    CHECK(out != NULL && strstr(out, "\"nickName\":\"Babs\"") != NULL);
+    scim_string_free(out);
+    out = NULL;
+    CHECK(scim_client_patch(c, "/Users", id, "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:"
+                            "PatchOp\"],\"Operations\":[{\"op\":\"remove\",\"path\":\"nickName\"}]}",
+                            "W/\"stale\"", &out, &err) == SCIM_ERR_API);
+    CHECK(scim_error_http_status(err) == 412);
+    scim_error_free(err);
+    err = NULL;
+    CHECK(scim_client_patch(c, "/Users", id,
+                            "[{\"op\":\"replace\",\"path\":\"emails[type eq \\\"home\\\"].value\","
+                            "\"value\":\"x\"}]", NULL, &out, &err) == SCIM_ERR_API);
+    CHECK(scim_error_scim_type(err) && strcmp(scim_error_scim_type(err), "noTarget") == 0);
+    scim_error_free(err);
+    err = NULL;
+
     /* List, search (endpoint and root), with a filter; bad queries. */
     CHECK(scim_client_list(c, "/Users", "{\"filter\":\"userName eq \\\"bjensen\\\"\",\"count\":5}",
                            &out, &err) == SCIM_OK);

@@ -223,6 +223,7 @@ int main(void) {
     test_filter_errors();
     test_nulls_and_utf8();
     test_path();
+    test_patch();
     test_threads_share_a_filter();
 
     /* The client tests need the server run.sh starts through with-testkit.sh. */
