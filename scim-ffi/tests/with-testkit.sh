@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command with a scim-testkit server up: exports SCIM_TEST_URL (its base URL) and
-# SCIM_TEST_TOKEN (the bearer token it requires), and stops the server afterwards (it
-# also stops by itself when this script's end of its standard input closes).
+# SCIM_TEST_TOKEN (the bearer token it requires), and the same as SCIM_URL and SCIM_TOKEN
+# (what the examples read); stops the server afterwards (it also stops by itself when
+# this script's end of its standard input closes).
 # usage: scim-ffi/tests/with-testkit.sh COMMAND [ARGS...]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,6 +26,6 @@ if [ -z "$SCIM_TEST_URL" ]; then
     echo "with-testkit.sh: scim-testkit printed no URL" >&2
     exit 1
 fi
-export SCIM_TEST_URL
+export SCIM_TEST_URL SCIM_URL=$SCIM_TEST_URL SCIM_TOKEN=$SCIM_TEST_TOKEN
 echo "scim-testkit at $SCIM_TEST_URL"
 "$@"
