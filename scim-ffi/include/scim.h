@@ -496,6 +496,61 @@ scim_code scim_filter_to_string(const scim_filter *filter, char **out, scim_erro
 void scim_filter_free(scim_filter *filter);
 
 /**
+ * `GET /Me` (RFC 7644 §3.11): the resource of the subject the client authenticates as.
+ *
+ * On success `*out` receives the resource as JSON, owned by the caller (free it with
+ * `scim_string_free`). A server without `/Me` answers 501 (`SCIM_ERR_API`). Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; `out` NULL or writable; `err` NULL or a
+ * writable `scim_error *`.
+ */
+scim_code scim_client_me_get(const scim_client *client, char **out, scim_error **err);
+
+/**
+ * `PUT /Me`: replaces the authenticated subject's resource with `resource_json`.
+ *
+ * On success `*out` receives the new resource as JSON, owned by the caller (free it with
+ * `scim_string_free`). Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; `resource_json` NULL or NUL-terminated; `out`
+ * NULL or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_me_replace(const scim_client *client,
+                                 const char *resource_json,
+                                 char **out,
+                                 scim_error **err);
+
+/**
+ * `PATCH /Me` with `patch_json` (a PatchOp object or a JSON array of operations).
+ *
+ * On success `*out` receives the resource as JSON, or the text `null` when the server
+ * answered 204 No Content; owned by the caller (free it with `scim_string_free`).
+ * Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; `patch_json` NULL or NUL-terminated; `out`
+ * NULL or writable; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_me_patch(const scim_client *client,
+                               const char *patch_json,
+                               char **out,
+                               scim_error **err);
+
+/**
+ * `DELETE /Me`: deletes the authenticated subject's resource. Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client; `err` NULL or a writable `scim_error *`.
+ */
+scim_code scim_client_me_delete(const scim_client *client, scim_error **err);
+
+/**
  * Starts iterating over every resource of a query on `endpoint` (`"/Users"`). No
  * request is sent until the first `scim_page_iter_next`.
  *

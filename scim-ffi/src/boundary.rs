@@ -189,3 +189,49 @@ pub(crate) unsafe fn write_handle<T>(out: *mut *mut T, handle: T) {
 
 /// `Ok(SCIM_OK)`, the usual end of a body.
 pub(crate) const OK: Outcome = Ok(scim_code::SCIM_OK);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_scim_err_panic_and_an_error_object() {
+        let mut err: *mut scim_error = std::ptr::null_mut();
+        let code = guard(&mut err, || panic!("boom"));
+        assert_eq!(code, SCIM_ERR_PANIC);
+        assert!(!err.is_null());
+        // SAFETY: `guard` stored a live error; it is read, then freed once.
+        unsafe {
+            assert_eq!(crate::scim_error_code(err), SCIM_ERR_PANIC);
+            let message = CStr::from_ptr(crate::scim_error_message(err))
+                .to_str()
+                .unwrap();
+            assert!(message.contains("boom"), "{message}");
+            crate::scim_error_free(err);
+        }
+    }
+
+    #[test]
+    fn a_panic_with_a_null_err_still_returns_its_code() {
+        assert_eq!(
+            guard(std::ptr::null_mut(), || panic!("boom")),
+            SCIM_ERR_PANIC
+        );
+    }
+
+    #[test]
+    fn success_leaves_err_untouched() {
+        let sentinel = 0x10 as *mut scim_error;
+        let mut err = sentinel;
+        assert_eq!(guard(&mut err, || OK), SCIM_OK);
+        assert_eq!(err, sentinel);
+    }
+
+    #[test]
+    fn interior_nul_in_a_message_is_replaced_not_cut() {
+        let e = scim_error::new(SCIM_ERR_API, "before\0after");
+        // SAFETY: `e` is alive for the whole borrow.
+        let text = unsafe { CStr::from_ptr(crate::scim_error_message(&e)) };
+        assert_eq!(text.to_str().unwrap(), "before\u{FFFD}after");
+    }
+}

@@ -124,7 +124,7 @@ fn invalid(message: impl Into<String>) -> scim_error {
 
 impl scim_client {
     /// The core client of this process (rebuilt after a fork).
-    fn core(&self) -> Result<Client, scim_error> {
+    pub(crate) fn core(&self) -> Result<Client, scim_error> {
         let mut core = self.core.lock().unwrap_or_else(PoisonError::into_inner);
         if forked_since(core.0) {
             let fresh = build(&self.base_url, &self.options)?;

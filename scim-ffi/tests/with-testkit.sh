@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a command with a scim-testkit server up: exports SCIM_TEST_URL (its base URL) and
+# Runs a command with a scim-testkit server up (its /Me is the user named "me"): exports SCIM_TEST_URL (its base URL) and
 # SCIM_TEST_TOKEN (the bearer token it requires), and the same as SCIM_URL and SCIM_TOKEN
 # (what the examples read); stops the server afterwards (it also stops by itself when
 # this script's end of its standard input closes).
@@ -13,7 +13,7 @@ export SCIM_TEST_TOKEN=ffi-test-token
 URL_FILE=$(mktemp)
 # The server reads its stdin from fd 3 of this script: when the script ends, it sees EOF.
 exec 3> >(exec "$TARGET/debug/scim-testkit" --port 0 --token "$SCIM_TEST_TOKEN" \
-    --exit-on-stdin-eof >"$URL_FILE")
+    --me me --exit-on-stdin-eof >"$URL_FILE")
 SERVER=$!
 trap 'exec 3>&-; kill "$SERVER" 2>/dev/null || true; rm -f "$URL_FILE"' EXIT
 

@@ -82,6 +82,12 @@ final class Client
         return new Endpoint($this, $path);
     }
 
+    /** `/Me` (RFC 7644 §3.11): the resource of the authenticated subject. */
+    public function me(): Me
+    {
+        return new Me($this);
+    }
+
     /**
      * A search across every resource type: `POST /.search` (RFC 7644 §3.4.3).
      *

@@ -96,9 +96,7 @@ final class Endpoint
             $this->client->handle(),
             $this->path,
             Library::text($id, 'the id'),
-            array_is_list($patch) && $patch !== []
-                ? Library::encode($patch, 'the patch')
-                : Library::encodeObject($patch, 'the patch'),
+            Library::encodePatch($patch),
             $etag === null ? null : Library::text($etag, 'the ETag'),
         );
         return $json === 'null' ? null : Library::decode($json);

@@ -194,6 +194,19 @@ final class Library
     }
 
     /**
+     * Encodes a PATCH: a list of operations as a JSON array, a PatchOp as an object.
+     *
+     * @param array<mixed> $patch
+     * @throws \InvalidArgumentException when the value cannot be encoded
+     */
+    public static function encodePatch(array $patch): string
+    {
+        return array_is_list($patch) && $patch !== []
+            ? self::encode($patch, 'the patch')
+            : self::encodeObject($patch, 'the patch');
+    }
+
+    /**
      * Encodes a PHP value as JSON.
      *
      * @throws \InvalidArgumentException when the value cannot be encoded

@@ -28,9 +28,7 @@ final class Patch
         return Library::callJson(
             'scim_patch_apply',
             Library::encodeObject($resource, 'the resource'),
-            array_is_list($patch) && $patch !== []
-                ? Library::encode($patch, 'the patch')
-                : Library::encodeObject($patch, 'the patch'),
+            Library::encodePatch($patch),
             $options === [] ? null : Library::encodeObject($options, 'the options'),
         );
     }

@@ -122,6 +122,20 @@ scim_code scim_filter_to_string(const scim_filter *filter, char **out, scim_erro
 
 void scim_filter_free(scim_filter *filter);
 
+scim_code scim_client_me_get(const scim_client *client, char **out, scim_error **err);
+
+scim_code scim_client_me_replace(const scim_client *client,
+                                 const char *resource_json,
+                                 char **out,
+                                 scim_error **err);
+
+scim_code scim_client_me_patch(const scim_client *client,
+                               const char *patch_json,
+                               char **out,
+                               scim_error **err);
+
+scim_code scim_client_me_delete(const scim_client *client, scim_error **err);
+
 scim_code scim_client_iter(const scim_client *client,
                            const char *endpoint,
                            const char *query_json,

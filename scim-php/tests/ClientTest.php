@@ -110,6 +110,23 @@ final class ClientTest extends TestCase
         }
     }
 
+    /** RFC 7644 §3.11: "/Me" is the resource of the authenticated subject (the testkit's is "me"). */
+    public function testMe(): void
+    {
+        $client = $this->client();
+        $client->users()->create(['userName' => 'me']);
+        $me = $client->me();
+        $this->assertSame('me', $me->get()['userName']);
+        $patched = $me->patch([['op' => 'add', 'path' => 'nickName', 'value' => 'Myself']]);
+        $this->assertTrue($patched === null || $patched['nickName'] === 'Myself');
+        $replaced = $me->replace(['schemas' => ['urn:ietf:params:scim:schemas:core:2.0:User'], 'userName' => 'me', 'title' => 'Self']);
+        $this->assertSame('Self', $replaced['title']);
+        $this->assertArrayNotHasKey('nickName', $replaced);
+        $me->delete();
+        $this->expectException(NotFoundException::class);
+        $me->get();
+    }
+
     /** RFC 7644 §3.14: a stale If-Match version is 412 Precondition Failed. */
     public function testStaleVersionIsPreconditionFailed(): void
     {

@@ -36,6 +36,12 @@ cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer "${SOURCE
 # The fork test's child is not checked (--child-silent-after-fork): what the parent's
 # threads held lives on their stacks, which do not exist in the child, so valgrind would
 # call it lost there. The parent is checked in full.
+# scim.h must also be usable from C++.
+if command -v c++ >/dev/null; then
+    printf '#include "scim.h"\nint main() { return scim_version() == nullptr; }\n' \
+        | c++ -x c++ -std=c++11 -Wall -Wextra -Werror -I "$ROOT/scim-ffi/include" -fsyntax-only -
+fi
+
 VALGRIND=(valgrind -q --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite
     --show-possibly-lost=no --child-silent-after-fork=yes)
 

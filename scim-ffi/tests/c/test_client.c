@@ -479,6 +479,45 @@ static void test_client_nulls_and_utf8(void) {
     CHECK(out == NULL);
 }
 
+/* /Me (RFC 7644 §3.11): with-testkit.sh makes the user named "me" the subject. */
+static void test_me(void) {
+    scim_client *c = new_client(options);
+    scim_error *err = NULL;
+    char *out = NULL, id[64];
+    CHECK(create_user(c, "me", id));
+    CHECK(scim_client_me_get(c, &out, &err) == SCIM_OK);
+    CHECK(out != NULL && strstr(out, "\"userName\":\"me\"") != NULL);
+    scim_string_free(out);
+    out = NULL;
+    CHECK(scim_client_me_patch(c, "[{\"op\":\"add\",\"path\":\"nickName\",\"value\":\"Myself\"}]",
+                               &out, &err) == SCIM_OK);
+    scim_string_free(out);
+    out = NULL;
+    CHECK(scim_client_me_replace(c, "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+                                 "\"userName\":\"me\",\"title\":\"Self\"}", &out, &err) == SCIM_OK);
+    CHECK(out != NULL && strstr(out, "\"title\":\"Self\"") != NULL && strstr(out, "nickName") == NULL);
+    scim_string_free(out);
+    out = NULL;
+    CHECK(scim_client_me_delete(c, &err) == SCIM_OK);
+    CHECK(scim_client_me_get(c, &out, &err) == SCIM_ERR_API);
+    CHECK(scim_error_http_status(err) == 404);
+    scim_error_free(err);
+    err = NULL;
+
+    EXPECT_ERROR(scim_client_me_get(NULL, &out, &err), err, SCIM_ERR_NULL_PARAMETER);
+    EXPECT_ERROR(scim_client_me_get(c, NULL, &err), err, SCIM_ERR_NULL_PARAMETER);
+    EXPECT_ERROR(scim_client_me_replace(c, NULL, &out, &err), err, SCIM_ERR_NULL_PARAMETER);
+    EXPECT_ERROR(scim_client_me_replace(c, BAD_UTF8, &out, &err), err, SCIM_ERR_INVALID_ARGUMENT);
+    EXPECT_ERROR(scim_client_me_replace(c, "[]", &out, &err), err, SCIM_ERR_INVALID_ARGUMENT);
+    EXPECT_ERROR(scim_client_me_replace(c, "{}", NULL, &err), err, SCIM_ERR_NULL_PARAMETER);
+    EXPECT_ERROR(scim_client_me_patch(c, NULL, &out, &err), err, SCIM_ERR_NULL_PARAMETER);
+    EXPECT_ERROR(scim_client_me_patch(c, "{", &out, &err), err, SCIM_ERR_INVALID_JSON);
+    EXPECT_ERROR(scim_client_me_patch(c, "[]", NULL, &err), err, SCIM_ERR_NULL_PARAMETER);
+    EXPECT_ERROR(scim_client_me_delete(NULL, &err), err, SCIM_ERR_NULL_PARAMETER);
+    CHECK(out == NULL);
+    scim_client_free(c);
+}
+
 /* 8 threads share one client: each creates, reads, finds and deletes its own user. */
 #define THREADS 8
 static scim_client *shared_client;
@@ -561,6 +600,7 @@ void test_client(const char *url) {
     test_flow();
     test_server_failures();
     test_client_nulls_and_utf8();
+    test_me();
     test_threads_share_a_client();
     test_fork();
 }
