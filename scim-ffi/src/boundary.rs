@@ -187,6 +187,20 @@ pub(crate) unsafe fn write_handle<T>(out: *mut *mut T, handle: T) {
     unsafe { write_out(out, Box::into_raw(Box::new(handle))) }
 }
 
+/// Frees a handle (from [`write_handle`], or an error from [`guard`]); NULL is accepted. A panic while dropping
+/// it is caught (the memory is then leaked rather than unwinding into C).
+///
+/// # Safety
+///
+/// `handle` must be NULL or a `Box<T>` turned into a pointer by this crate, not yet freed.
+pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
+    if !handle.is_null() {
+        // SAFETY: per the contract, `handle` came from `Box::into_raw` and is freed once.
+        let boxed = unsafe { Box::from_raw(handle) };
+        guard_value((), move || drop(boxed));
+    }
+}
+
 /// `Ok(SCIM_OK)`, the usual end of a body.
 pub(crate) const OK: Outcome = Ok(scim_code::SCIM_OK);
 

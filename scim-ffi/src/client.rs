@@ -7,7 +7,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use scim_core::client::{BulkOutcome, BulkResult};
-use scim_core::client::{Client, ClientCredentials, Endpoint};
+use scim_core::client::{Client, ClientCredentials, Endpoint, List};
 use scim_core::protocol::RetryPolicy;
 use scim_core::resource::{BulkRequest, ScimObject};
 use scim_core::{urn, ETag, Error, Resource};
@@ -15,8 +15,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::boundary::{
-    arg_str, guard, json, json_kind, json_object, non_null, opt_str, options, write_handle,
-    write_string, OK,
+    arg_str, free_handle, guard, json, json_kind, json_object, non_null, opt_str, options,
+    write_handle, write_string, OK,
 };
 use crate::error::scim_error;
 use crate::patch::patch_arg;
@@ -232,11 +232,8 @@ pub unsafe extern "C" fn scim_client_new(
 /// in use by another thread; it must not be used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn scim_client_free(client: *mut scim_client) {
-    if !client.is_null() {
-        // SAFETY: per the contract, `client` came from `Box::into_raw` in
-        // `scim_client_new` and is freed once.
-        drop(unsafe { Box::from_raw(client) });
-    }
+    // SAFETY: forwarded contract (above).
+    unsafe { free_handle(client) }
 }
 
 /// Borrows a live client argument.
@@ -496,7 +493,7 @@ pub unsafe extern "C" fn scim_client_list(
                 options::<Query>(query_json, "query_json")?,
             )
         };
-        let page = send_page(client.endpoint(endpoint)?, &query, false)?;
+        let page = send_page(client.endpoint(endpoint)?.list(), &query)?;
         // SAFETY: `out` is not NULL (checked) and writable (contract above).
         unsafe { write_string(out, page) };
         OK
@@ -533,41 +530,21 @@ pub unsafe extern "C" fn scim_client_search(
                 options::<Query>(query_json, "query_json")?,
             )
         };
-        let page = match endpoint {
-            Some(path) => send_page(client.endpoint(path)?, &query, true)?,
-            None => {
-                let list = with_query!(client.core()?.search(), &query);
-                let list = match query.start_index {
-                    Some(i) => list.start_index(i),
-                    None => list,
-                };
-                let list = match &query.cursor {
-                    Some(c) => list.cursor(c.clone()),
-                    None => list,
-                };
-                block_on(list.send())?.to_resource().to_json()
-            }
+        let list = match endpoint {
+            Some(path) => client.endpoint(path)?.search(),
+            None => client.core()?.search(),
         };
+        let page = send_page(list, &query)?;
         // SAFETY: `out` is not NULL (checked) and writable (contract above).
         unsafe { write_string(out, page) };
         OK
     })
 }
 
-/// Sends one page of `query` to `endpoint` (`GET`, or `POST /.search` when `post`).
-fn send_page(
-    endpoint: Endpoint<Resource>,
-    query: &Query,
-    post: bool,
-) -> Result<String, scim_error> {
-    let mut list = with_query!(
-        if post {
-            endpoint.search()
-        } else {
-            endpoint.list()
-        },
-        query
-    );
+/// Sets `query` on a list request (`GET` or `POST /.search`), sends it, and returns the
+/// page as JSON.
+fn send_page(list: List<Resource>, query: &Query) -> Result<String, scim_error> {
+    let mut list = with_query!(list, query);
     if let Some(i) = query.start_index {
         list = list.start_index(i);
     }

@@ -8,7 +8,7 @@ use std::ffi::{c_char, CString};
 
 use scim_core::{Error, ErrorCode};
 
-use crate::boundary::guard_value;
+use crate::boundary::{free_handle, guard_value};
 use crate::scim_code::{self, *};
 
 /// An error: its code, message and SCIM details. Created by a failing call through its
@@ -185,9 +185,6 @@ pub unsafe extern "C" fn scim_error_operation_index(err: *const scim_error) -> i
 /// strings borrowed from it must not be used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn scim_error_free(err: *mut scim_error) {
-    if !err.is_null() {
-        // SAFETY: per the contract, `err` came from `Box::into_raw` in `boundary::guard`
-        // and is freed once.
-        drop(unsafe { Box::from_raw(err) });
-    }
+    // SAFETY: forwarded contract (above).
+    unsafe { free_handle(err) }
 }

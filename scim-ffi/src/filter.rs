@@ -7,7 +7,8 @@ use scim_core::{Resource, SchemaRegistry};
 use serde::Deserialize;
 
 use crate::boundary::{
-    arg_str, guard, json_object, non_null, options, write_handle, write_out, write_string, OK,
+    arg_str, free_handle, guard, json_object, non_null, options, write_handle, write_out,
+    write_string, OK,
 };
 use crate::error::scim_error;
 use crate::scim_code;
@@ -145,9 +146,6 @@ pub unsafe extern "C" fn scim_filter_to_string(
 /// it must not be used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn scim_filter_free(filter: *mut scim_filter) {
-    if !filter.is_null() {
-        // SAFETY: per the contract, `filter` came from `Box::into_raw` in
-        // `scim_filter_parse` and is freed once.
-        drop(unsafe { Box::from_raw(filter) });
-    }
+    // SAFETY: forwarded contract (above).
+    unsafe { free_handle(filter) }
 }

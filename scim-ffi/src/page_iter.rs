@@ -8,7 +8,9 @@ use scim_core::client::Iter;
 use scim_core::Resource;
 use tokio::runtime::Runtime;
 
-use crate::boundary::{arg_str, guard, non_null, options, write_handle, write_string, OK};
+use crate::boundary::{
+    arg_str, free_handle, guard, non_null, options, write_handle, write_string, OK,
+};
 use crate::client::client_arg;
 use crate::error::scim_error;
 use crate::query::{with_query, Query};
@@ -122,9 +124,6 @@ pub unsafe extern "C" fn scim_page_iter_next(
 /// it must not be used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn scim_page_iter_free(iter: *mut scim_page_iter) {
-    if !iter.is_null() {
-        // SAFETY: per the contract, `iter` came from `Box::into_raw` in
-        // `scim_client_iter` and is freed once.
-        drop(unsafe { Box::from_raw(iter) });
-    }
+    // SAFETY: forwarded contract (above).
+    unsafe { free_handle(iter) }
 }
