@@ -1,0 +1,61 @@
+"""SCIM 2.0 (RFC 7643/7644) for Python, on a Rust core.
+
+- :class:`Filter`: parse, print, compare, evaluate and build filters (RFC 7644 §3.4.2.2);
+  bad input raises :class:`FilterError` (also a ``ValueError``) with ``.position``.
+- :class:`Path`: PATCH paths (RFC 7644 §3.5.2); :class:`PathError` on bad input.
+
+Dicts in, dicts out: anything with ``model_dump()`` (pydantic models such as
+scim2-models') is accepted wherever a resource is expected.
+"""
+
+from __future__ import annotations
+
+from ._scim import Filter, Path, __version__
+from .errors import (
+    ApiError,
+    BadRequestError,
+    ConflictError,
+    DecodeError,
+    FilterError,
+    ForbiddenError,
+    HttpError,
+    InvalidInputError,
+    NotFoundError,
+    PatchError,
+    PathError,
+    PayloadTooLargeError,
+    PreconditionFailedError,
+    RateLimitedError,
+    ScimError,
+    ServerError,
+    TimeoutError,
+    TransportError,
+    UnauthorizedError,
+    UnsupportedError,
+)
+
+__all__ = [
+    "__version__",
+    "Filter",
+    "Path",
+    "ScimError",
+    "ApiError",
+    "BadRequestError",
+    "UnauthorizedError",
+    "ForbiddenError",
+    "NotFoundError",
+    "ConflictError",
+    "PreconditionFailedError",
+    "PayloadTooLargeError",
+    "RateLimitedError",
+    "ServerError",
+    "HttpError",
+    "TransportError",
+    "TimeoutError",
+    "DecodeError",
+    "FilterError",
+    "PathError",
+    "PatchError",
+    "InvalidInputError",
+    "UnsupportedError",
+]

@@ -1,0 +1,22 @@
+//! `scim._scim`: the Rust half of the `scim` Python package (distribution `scim-rs`).
+//!
+//! Everything SCIM is done by `scim-core`; this crate only converts between Python
+//! objects and the core's types, maps errors to the exceptions of `scim/errors.py`, and
+//! releases the GIL around work that can take long. The public API is re-exported, with
+//! its documentation and stubs, by the Python package `scim` (`python/scim/`).
+
+mod convert;
+mod errors;
+mod filter;
+mod path;
+
+use pyo3::prelude::*;
+
+/// The extension module `scim._scim`.
+#[pymodule]
+fn _scim(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<filter::PyFilter>()?;
+    m.add_class::<path::PyPath>()?;
+    Ok(())
+}
