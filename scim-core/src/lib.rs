@@ -10,9 +10,12 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod error;
 pub mod filter;
 pub mod path;
+pub mod protocol;
 pub mod resource;
 pub mod schema;
 pub mod urn;

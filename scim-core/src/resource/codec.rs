@@ -12,8 +12,8 @@
 //!   since been set. RFC 7643 §2.5: "Unassigned attributes, the null value, or empty array
 //!   ... SHALL be considered to be equivalent in 'state'", but a PUT may still use `null`
 //!   to clear a server default, so it is never lost.
-//! - A second key that differs from the first only by case goes to `extra`, not over the
-//!   first one's value: nothing the server sent is lost.
+//! - When two keys differ only by case, the RFC spelling fills the field (else the first
+//!   one) and the other goes to `extra`: nothing the server sent is lost.
 //! - Scalars are coerced where the meaning is unambiguous (an integer sent as `"10"`, a
 //!   boolean as `"True"`, a string attribute sent as a number); any other type mismatch is
 //!   an [`Error::Decode`] naming the JSON path (`emails[1].primary`).
@@ -345,7 +345,7 @@ fn keep_extra(map: &Map<String, Value>, key: &str, value: &Value) -> bool {
 macro_rules! scim_struct {
     (
         $(#[$meta:meta])*
-        pub struct $name:ident {
+        pub struct $name:ident $([schemas = $schema:expr])? {
             $(
                 $(#[$fmeta:meta])*
                 $field:ident : $ty:ty = $key:expr $(, codec = $codec:ty)? $(, required = $required:literal)?;
@@ -353,13 +353,24 @@ macro_rules! scim_struct {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Default, PartialEq)]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*
             /// Every attribute this struct does not model — unknown attributes, extension
             /// objects, explicit `null`s — with its key and value as given. Written back on
             /// output after the modelled attributes.
             pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+        }
+
+        impl Default for $name {
+            /// Every field empty; `schemas`, when the struct has one, holds its core schema
+            /// URN so that a struct built with `..Default::default()` is a valid request.
+            fn default() -> Self {
+                #[allow(unused_mut)]
+                let mut blank = Self::blank();
+                $( blank.schemas = vec![($schema).to_owned()]; )?
+                blank
+            }
         }
 
         impl $crate::resource::codec::FromJson for $name {
@@ -372,8 +383,31 @@ macro_rules! scim_struct {
                 #[derive(Default)]
                 struct Seen { $( $field: bool, )* }
                 let mut seen = Seen::default();
-                let mut out = Self::default();
+                let mut out = Self::blank();
+                // Keys spelled as in the RFC are taken first; a key that matches only
+                // case-insensitively (`UserName`) is deferred, so that when both spellings
+                // are present the RFC one fills the field and the other is kept in `extra`.
+                let mut deferred: Vec<(String, ::serde_json::Value)> = Vec::new();
                 for (key, value) in map {
+                    'field: {
+                        $(
+                            if key.eq_ignore_ascii_case($key) {
+                                if key != $key {
+                                    deferred.push((key, value));
+                                    break 'field;
+                                }
+                                if !seen.$field && !value.is_null() {
+                                    out.$field = <$crate::resource::codec::scim_struct!(@codec $($codec)?)>::decode(value)
+                                        .map_err(|e| e.at_key(&key))?;
+                                    seen.$field = true;
+                                    break 'field;
+                                }
+                            }
+                        )*
+                        out.extra.insert(key, value);
+                    }
+                }
+                for (key, value) in deferred {
                     'field: {
                         $(
                             if !seen.$field && !value.is_null() && key.eq_ignore_ascii_case($key) {
@@ -418,6 +452,14 @@ macro_rules! scim_struct {
             /// Encodes as a JSON value with the RFC's key names.
             pub fn to_value(&self) -> ::serde_json::Value {
                 <Self as $crate::resource::codec::ToJson>::to_json(self)
+            }
+
+            /// Every field empty, `schemas` included: the starting point of decoding.
+            fn blank() -> Self {
+                $name {
+                    $( $field: Default::default(), )*
+                    extra: ::serde_json::Map::new(),
+                }
             }
 
             /// The encoded JSON object: modelled attributes in RFC order, then `extra`.
@@ -473,9 +515,7 @@ macro_rules! scim_struct {
 }
 
 /// Implements [`ScimObject`](super::ScimObject) and the `Resource` conversions for a
-/// top-level struct declared with [`scim_struct!`] that has a `schemas: Vec<String>`
-/// field. `to_resource` writes `schemas` as `[$schema]` when the struct's is empty
-/// (RFC 7643 §3: "schemas ... REQUIRED").
+/// top-level struct declared with [`scim_struct!`].
 macro_rules! scim_object {
     ($name:ident, $schema:expr) => {
         impl $crate::resource::ScimObject for $name {
@@ -489,18 +529,11 @@ macro_rules! scim_object {
             }
 
             fn to_resource(&self) -> $crate::Resource {
-                let mut map = self.to_map();
-                $crate::resource::codec::default_schemas(&mut map, &self.schemas, $schema);
-                $crate::Resource::from(map)
+                $crate::Resource::from(self.to_map())
             }
 
             fn into_resource(self) -> $crate::Resource {
-                let empty = self.schemas.is_empty();
-                let mut map = self.into_map();
-                if empty {
-                    $crate::resource::codec::default_schemas(&mut map, &[], $schema);
-                }
-                $crate::Resource::from(map)
+                $crate::Resource::from(self.into_map())
             }
         }
 
@@ -519,13 +552,20 @@ macro_rules! scim_object {
     };
 }
 
-/// Writes `"schemas": [schema]` when the struct has none.
-pub(crate) fn default_schemas(map: &mut Map<String, Value>, schemas: &[String], schema: &str) {
-    if schemas.is_empty() {
-        map.insert(
-            "schemas".to_owned(),
-            Value::Array(vec![Value::String(schema.to_owned())]),
-        );
+/// `schemas`: written when non-empty. A struct decoded from input without `schemas` (RFC
+/// 7644 §3.4.2's own list example returns resources without it) is written back without
+/// it; structs built with `new()` or `Default::default()` carry their core schema URN.
+pub(crate) struct Schemas;
+
+impl FieldCodec<Vec<String>> for Schemas {
+    fn decode(value: Value) -> Result<Vec<String>, DecodeError> {
+        Vec::<String>::from_json(value)
+    }
+    fn encode(field: &Vec<String>) -> Option<Value> {
+        (!field.is_empty()).then(|| field.to_json())
+    }
+    fn encode_owned(field: Vec<String>) -> Option<Value> {
+        (!field.is_empty()).then(|| field.into_json())
     }
 }
 

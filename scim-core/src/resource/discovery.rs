@@ -16,9 +16,9 @@ scim_struct! {
     /// Every capability is optional here because servers omit some; the accessors
     /// ([`ServiceProviderConfig::patch_supported`], ...) read an absent one as unsupported,
     /// which is what RFC 7643 §5 makes the safe assumption.
-    pub struct ServiceProviderConfig {
+    pub struct ServiceProviderConfig [schemas = urn::SERVICE_PROVIDER_CONFIG] {
         /// `schemas`.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `documentationUri`: the provider's help page.
         documentation_uri: Option<String> = "documentationUri";
         /// `patch`: PATCH support.
@@ -168,9 +168,9 @@ scim_struct! {
 
 scim_struct! {
     /// A resource type (RFC 7643 §6), served at `/ResourceTypes`.
-    pub struct ResourceType {
+    pub struct ResourceType [schemas = urn::RESOURCE_TYPE] {
         /// `schemas`.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `id`, often equal to `name`.
         id: Option<String> = "id";
         /// `name`, e.g. "User".

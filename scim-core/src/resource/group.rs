@@ -13,9 +13,9 @@ scim_struct! {
     /// group.members = Some(vec![Member::user("2819c223")]);
     /// assert!(group.to_resource().to_json().contains(r#""members":[{"value":"2819c223","type":"User"}]"#));
     /// ```
-    pub struct Group {
+    pub struct Group [schemas = urn::GROUP] {
         /// `schemas`: the core Group URN and the URNs of the extensions present.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `id`: the server-assigned identifier (readOnly).
         id: Option<String> = "id";
         /// `externalId`: the client's identifier for the group.

@@ -14,6 +14,8 @@ use crate::urn;
 /// A page of resources (RFC 7644 §3.4.2), generic over the resource type: `ListResponse<User>`,
 /// `ListResponse<Resource>`.
 ///
+/// `ListResponse::default()` has `schemas` set and everything else empty.
+///
 /// Decoding is lenient where servers deviate: `Resources` absent, `null` or spelled
 /// `resources` (an empty page), `totalResults` missing, numbers sent as strings. Encoding
 /// always writes `Resources` (RFC 7644 §3.4.2: "Resources ... REQUIRED if totalResults is
@@ -42,7 +44,7 @@ pub struct ListResponse<T> {
 impl<T> Default for ListResponse<T> {
     fn default() -> Self {
         ListResponse {
-            schemas: Vec::new(),
+            schemas: vec![urn::LIST_RESPONSE.to_owned()],
             total_results: None,
             start_index: None,
             items_per_page: None,
@@ -56,9 +58,9 @@ impl<T> Default for ListResponse<T> {
 
 scim_struct! {
     /// The wire form of a [`ListResponse`], with the resources still as JSON.
-    pub struct ListEnvelope {
+    pub struct ListEnvelope [schemas = urn::LIST_RESPONSE] {
         /// `schemas`.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `totalResults`.
         total_results: Option<u64> = "totalResults";
         /// `itemsPerPage`.
@@ -149,9 +151,7 @@ impl<T: ScimObject> ScimObject for ListResponse<T> {
     }
 
     fn to_resource(&self) -> Resource {
-        let mut map = self.envelope().into_map();
-        super::codec::default_schemas(&mut map, &self.schemas, urn::LIST_RESPONSE);
-        Resource::from(map)
+        Resource::from(self.envelope().into_map())
     }
 }
 
@@ -162,9 +162,9 @@ scim_struct! {
     /// `attributes` and `excludedAttributes` are JSON arrays on the wire; a server or
     /// caller that sends them as one comma-separated string (the query-parameter form) is
     /// understood.
-    pub struct SearchRequest {
+    pub struct SearchRequest [schemas = urn::SEARCH_REQUEST] {
         /// `schemas`: `["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]`.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `attributes`: the attributes to return.
         attributes: Option<Vec<String>> = "attributes", codec = CommaList;
         /// `excludedAttributes`: the attributes not to return.
@@ -300,9 +300,9 @@ scim_struct! {
     /// A PATCH request body (RFC 7644 §3.5.2).
     ///
     /// Decoding accepts `operations` in any case; encoding writes `Operations`.
-    pub struct PatchOp {
+    pub struct PatchOp [schemas = urn::PATCH_OP] {
         /// `schemas`: `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]`.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `Operations`, applied in order.
         operations: Vec<PatchOperation> = "Operations";
     }
@@ -439,9 +439,9 @@ impl ToJson for PatchOpKind {
 
 scim_struct! {
     /// A bulk request (RFC 7644 §3.7).
-    pub struct BulkRequest {
+    pub struct BulkRequest [schemas = urn::BULK_REQUEST] {
         /// `schemas`: `["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]`.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `failOnErrors`: stop after this many errors.
         fail_on_errors: Option<u64> = "failOnErrors";
         /// `Operations`.
@@ -470,9 +470,9 @@ scim_struct! {
 
 scim_struct! {
     /// A bulk response (RFC 7644 §3.7).
-    pub struct BulkResponse {
+    pub struct BulkResponse [schemas = urn::BULK_RESPONSE] {
         /// `schemas`: `["urn:ietf:params:scim:api:messages:2.0:BulkResponse"]`.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `Operations`: one result per operation performed.
         operations: Vec<BulkOperationResponse> = "Operations";
     }
@@ -533,9 +533,9 @@ scim_struct! {
     ///
     /// `status` is read from a number or a string; RFC 7644 §3.12: "status: The HTTP
     /// status code ... expressed as a JSON string. REQUIRED." It is written as a string.
-    pub struct ErrorResponse {
+    pub struct ErrorResponse [schemas = urn::ERROR] {
         /// `schemas`: `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `status`: the HTTP status code.
         status: u16 = "status", codec = StatusString, required = true;
         /// `scimType`: the error's type (for 400 and 409 errors).

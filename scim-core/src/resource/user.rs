@@ -26,9 +26,9 @@ scim_struct! {
     /// let json = user.to_resource().to_json();
     /// assert!(json.contains(r#""urn:ietf:params:scim:schemas:extension:enterprise:2.0:User""#));
     /// ```
-    pub struct User {
+    pub struct User [schemas = urn::USER] {
         /// `schemas`: the core User URN and the URNs of the extensions present.
-        schemas: Vec<String> = "schemas";
+        schemas: Vec<String> = "schemas", codec = crate::resource::codec::Schemas;
         /// `id`: the server-assigned identifier (readOnly).
         id: Option<String> = "id";
         /// `externalId`: the client's identifier for the user.
@@ -125,15 +125,14 @@ impl User {
             .as_deref()
     }
 
-    /// Writes `schemas` per RFC 7643 §3 when the struct's is incomplete: the core URN when
-    /// empty, and the enterprise URN when the extension is set but not listed.
+    /// Adds the enterprise URN to a non-empty `schemas` when the extension is set but not
+    /// listed (RFC 7643 §3: "schemas ... Each String value must be a unique URI. All
+    /// representations of SCIM schemas MUST include a non-empty array with value(s) of the
+    /// URIs supported by that representation.").
     fn complete_schemas(map: &mut serde_json::Map<String, Value>, has_enterprise: bool) {
         let Some(Value::Array(list)) = map.get_mut("schemas") else {
             return;
         };
-        if list.is_empty() {
-            list.push(Value::String(urn::USER.to_owned()));
-        }
         let listed = |u: &str| {
             list.iter()
                 .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(u)))

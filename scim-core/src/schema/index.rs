@@ -25,34 +25,75 @@ fn fold8(x: u64) -> u64 {
     x | (upper >> 2)
 }
 
-/// The eight-byte chunks of `s`, the last one zero-padded.
-#[inline]
-fn chunks(s: &[u8]) -> impl Iterator<Item = u64> + '_ {
-    s.chunks(8).map(|c| {
-        let mut buf = [0u8; 8];
-        buf[..c.len()].copy_from_slice(c);
-        u64::from_le_bytes(buf)
-    })
+/// Calls `f` with each eight-byte chunk of `s` as a little-endian `u64`, the last one
+/// zero-padded. Full chunks are single loads (no `memcpy` call per chunk).
+#[inline(always)]
+fn for_chunks(s: &[u8], mut f: impl FnMut(u64)) {
+    let mut full = s.chunks_exact(8);
+    for c in &mut full {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        f(u64::from_le_bytes(word));
+    }
+    let rest = full.remainder();
+    if !rest.is_empty() {
+        f(pad(rest));
+    }
 }
 
 /// A hash of `s` that ignores ASCII case.
+///
+/// Strings longer than 16 bytes (schema URNs) are hashed on their length and their last
+/// 16 bytes only: URNs share long prefixes (`urn:ietf:params:scim:schemas:`) and differ
+/// at the end, so this keeps the hash of a URN as cheap as that of a short name. Equal
+/// hashes are always confirmed by [`eq_fold`], so a collision costs time, never a wrong
+/// answer.
 #[inline]
 pub(crate) fn fold_hash(s: &str) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = (s.len() as u64).wrapping_mul(K);
-    for c in chunks(s.as_bytes()) {
-        h = (h.rotate_left(5) ^ fold8(c)).wrapping_mul(K);
-    }
+    let bytes = s.as_bytes();
+    let tail = if bytes.len() > 16 {
+        &bytes[bytes.len() - 16..]
+    } else {
+        bytes
+    };
+    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    for_chunks(tail, |c| h = (h.rotate_left(5) ^ fold8(c)).wrapping_mul(K));
     h ^ (h >> 29)
 }
 
-/// `a.eq_ignore_ascii_case(b)`, eight bytes at a time.
+/// `a.eq_ignore_ascii_case(b)`, eight bytes at a time, inline (no `memcmp` call: the
+/// strings compared here are short, and a libc call costs more than the comparison).
 #[inline]
 pub(crate) fn eq_fold(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && chunks(a.as_bytes())
-            .zip(chunks(b.as_bytes()))
-            .all(|(x, y)| x == y || fold8(x) == fold8(y))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut xs, mut ys) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut xs).zip(&mut ys) {
+        let (mut wx, mut wy) = ([0u8; 8], [0u8; 8]);
+        wx.copy_from_slice(x);
+        wy.copy_from_slice(y);
+        let (wx, wy) = (u64::from_le_bytes(wx), u64::from_le_bytes(wy));
+        if wx != wy && fold8(wx) != fold8(wy) {
+            return false;
+        }
+    }
+    xs.remainder()
+        .iter()
+        .zip(ys.remainder())
+        .all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
+/// Up to eight bytes as a little-endian `u64`, zero-padded.
+#[inline(always)]
+fn pad(rest: &[u8]) -> u64 {
+    let mut word = 0u64;
+    for (i, b) in rest.iter().enumerate() {
+        word |= u64::from(*b) << (8 * i);
+    }
+    word
 }
 
 /// A `Hasher` for keys that are already well-mixed `u64` hashes.

@@ -490,3 +490,149 @@ fn strip_read_only_removes_read_only_attributes_everywhere_but_schemas() {
     SchemaRegistry::core().strip_read_only(&mut odd);
     assert_eq!(odd.to_json(), r#"{"schemas":[],"x":1}"#);
 }
+
+// ---------------------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------------------
+
+use proptest::prelude::*;
+
+/// Every attribute and sub-attribute path of User, EnterpriseUser and Group.
+fn core_paths() -> Vec<(Vec<&'static str>, String)> {
+    let r = SchemaRegistry::core();
+    let mut out = Vec::new();
+    for (schemas, id, qualified) in [
+        (vec![USER, ENTERPRISE_USER], USER, false),
+        (vec![USER, ENTERPRISE_USER], ENTERPRISE_USER, true),
+        (vec![GROUP], GROUP, false),
+    ] {
+        for a in &r.schema(id).unwrap().attributes {
+            let base = if qualified {
+                format!("{id}:{}", a.name)
+            } else {
+                a.name.clone()
+            };
+            out.push((schemas.clone(), base.clone()));
+            for s in a.sub_attributes() {
+                out.push((schemas.clone(), format!("{base}.{}", s.name)));
+            }
+        }
+    }
+    out
+}
+
+/// A JSON value whose object keys are often real attribute names, in any case.
+fn json_value() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        prop::sample::select(vec![
+            "userName",
+            "name",
+            "givenName",
+            "emails",
+            "value",
+            "type",
+            "primary",
+            "active",
+            "groups",
+            "id",
+            "meta",
+            "created",
+            "x509Certificates",
+            "manager",
+            "displayName",
+            "schemas",
+            "phoneNumbers",
+            "password",
+            ENTERPRISE_USER,
+        ])
+        .prop_map(str::to_owned),
+        "[a-zA-Z$]{1,8}",
+    ]
+    .prop_flat_map(|k| {
+        let n = k.len();
+        prop::collection::vec(any::<bool>(), n).prop_map(move |upper| {
+            k.chars()
+                .zip(upper)
+                .map(|(c, u)| if u { c.to_ascii_uppercase() } else { c })
+                .collect::<String>()
+        })
+    });
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        prop_oneof![
+            Just("2010-01-23T04:56:22Z".to_owned()),
+            Just("work".to_owned()),
+            ".{0,12}"
+        ]
+        .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::vec((key.clone(), inner), 0..6)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    /// RFC 7643 §2.1: "Attribute names are case insensitive" — any casing of any path
+    /// finds the very same definition.
+    #[test]
+    fn lookup_ignores_case(index in any::<prop::sample::Index>(), upper in prop::collection::vec(any::<bool>(), 128)) {
+        let paths = core_paths();
+        let (schemas, path) = &paths[index.index(paths.len())];
+        let r = SchemaRegistry::core();
+        let want = r.attribute_at(schemas, path).unwrap();
+        let cased: String = path.chars().zip(upper.iter().cycle())
+            .map(|(c, u)| if *u { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+            .collect();
+        prop_assert!(std::ptr::eq(r.attribute_at(schemas, &cased).unwrap(), want), "{}", cased);
+    }
+
+    /// Validation and stripping never panic on arbitrary objects; stripping is
+    /// idempotent, keeps `schemas`, and leaves nothing read-only for a request.
+    #[test]
+    fn validate_and_strip_are_total_and_strip_is_idempotent(
+        extra in prop::collection::vec((prop::sample::select(vec!["id", "meta", "groups", "emails", "name", ENTERPRISE_USER]), json_value()), 0..4),
+        body in json_value(),
+    ) {
+        let mut map = match body { Value::Object(m) => m, other => [("x".to_owned(), other)].into_iter().collect() };
+        map.insert("schemas".into(), serde_json::json!([USER, ENTERPRISE_USER]));
+        for (k, v) in extra {
+            map.insert(k.to_owned(), v);
+        }
+        let resource = Resource::from(map);
+        let r = SchemaRegistry::core();
+        for mode in [ValidationMode::Create, ValidationMode::Replace, ValidationMode::Response] {
+            let report = r.validate(&resource, mode);
+            prop_assert!(report.issues.iter().all(|i| !i.message.is_empty()));
+        }
+        let mut once = resource.clone();
+        r.strip_read_only(&mut once);
+        let mut twice = once.clone();
+        r.strip_read_only(&mut twice);
+        prop_assert_eq!(&once, &twice);
+        prop_assert_eq!(once.get("schemas"), resource.get("schemas"));
+        let report = r.validate(&once, ValidationMode::Create);
+        prop_assert!(report.issues.iter().all(|i| i.kind != IssueKind::ReadOnly), "{}", report);
+    }
+
+    /// RFC 7643 §2.3.5: every RFC 3339 timestamp (with an offset) is an xsd:dateTime.
+    #[test]
+    fn rfc3339_timestamps_validate_as_date_times(secs in -62_135_596_800i64..253_402_300_799, nanos in 0u32..1_000_000_000, offset in -50_400i32..=50_400) {
+        let t = time::OffsetDateTime::from_unix_timestamp(secs).unwrap()
+            .replace_nanosecond(nanos).unwrap()
+            .to_offset(time::UtcOffset::from_whole_seconds(offset / 60 * 60).unwrap());
+        let text = t.format(&time::format_description::well_known::Rfc3339).unwrap();
+        let user = Resource::from_value(serde_json::json!({
+            "schemas": [USER], "userName": "u", "meta": {"created": text}
+        })).unwrap();
+        prop_assert!(SchemaRegistry::core().validate(&user, ValidationMode::Response).is_valid(), "{}", text);
+    }
+}
