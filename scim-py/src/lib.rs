@@ -5,10 +5,12 @@
 //! releases the GIL around work that can take long. The public API is re-exported, with
 //! its documentation and stubs, by the Python package `scim` (`python/scim/`).
 
+mod client;
 mod convert;
 mod errors;
 mod filter;
 mod path;
+mod runtime;
 
 use pyo3::prelude::*;
 
@@ -18,5 +20,10 @@ fn _scim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<filter::PyFilter>()?;
     m.add_class::<path::PyPath>()?;
+    m.add_class::<client::PyClient>()?;
+    m.add_class::<client::PyClientCredentials>()?;
+    m.add_class::<client::PyEndpoint>()?;
+    m.add_class::<client::PyMe>()?;
+    m.add_class::<client::PyResourceIterator>()?;
     Ok(())
 }
