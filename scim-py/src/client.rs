@@ -17,15 +17,14 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use scim_core::client::{BulkOutcome, BulkResult, ClientCredentials, Endpoint, Iter};
 use scim_core::protocol::{PaginationMethod, RetryPolicy};
-use scim_core::resource::{
-    BulkRequest, ETag, PatchOp, ScimObject, ServiceProviderConfig, SortOrder,
-};
+use scim_core::resource::{BulkRequest, ETag, ScimObject, ServiceProviderConfig, SortOrder};
 use scim_core::{Error, Group, Resource, User};
 use serde_json::{Map, Value};
 
 use crate::convert::{map_to_py, to_json, to_json_object};
 use crate::errors::{to_py_err, IntoPyResult};
 use crate::filter::PyFilter;
+use crate::patch::patch_op;
 use crate::runtime::{block_on, runtime};
 
 /// OAuth 2.0 client credentials (RFC 6749 §4.4) for `Client(oauth2=...)`. The secret is
@@ -202,6 +201,11 @@ impl PyClient {
         max_retry_after = 60.0, user_agent = None, max_response_size = None,
         service_provider_config = None, pagination = None
     ))]
+    #[pyo3(
+        text_signature = "(base_url, *, token=None, basic=None, oauth2=None, headers=None, \
+        timeout=60.0, connect_timeout=10.0, retries=3, retry_backoff=0.5, max_retry_after=60.0, \
+        user_agent=None, max_response_size=None, service_provider_config=None, pagination=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -451,45 +455,13 @@ fn bulk_result<'py>(py: Python<'py>, result: BulkResult) -> PyResult<Bound<'py, 
     Ok(d)
 }
 
-/// An `If-Match` version from Python: `W/"x"`, `"x"` or a bare tag.
+/// An `If-Match` version from Python: `W/"x"`, `"x"` or a bare tag (read as
+/// `scim_core::ETag::parse` reads `meta.version`); an empty one is an error.
 fn etag(py: Python<'_>, text: Option<&str>) -> PyResult<Option<ETag>> {
     text.map(|t| {
-        ETag::parse(t)
-            .or_else(|| (!t.is_empty() && !t.contains('"')).then(|| ETag::strong(t)))
-            .ok_or_else(|| to_py_err(py, Error::InvalidInput(format!("invalid ETag {t:?}"))))
+        ETag::parse(t).ok_or_else(|| to_py_err(py, Error::InvalidInput("an empty ETag".into())))
     })
     .transpose()
-}
-
-/// A PATCH body from Python: a PatchOp dict or a list of operations.
-pub(crate) fn patch_op(py: Python<'_>, operations: &Bound<'_, PyAny>) -> PyResult<PatchOp> {
-    let value = to_json(operations)?;
-    let map = match value {
-        Value::Object(map) => map,
-        Value::Array(ops) => {
-            let mut map = Map::new();
-            map.insert(
-                "schemas".into(),
-                Value::Array(vec![Value::String(scim_core::urn::PATCH_OP.into())]),
-            );
-            map.insert("Operations".into(), Value::Array(ops));
-            map
-        }
-        _ => {
-            return Err(PyTypeError::new_err(
-                "a patch must be a PatchOp dict or a list of operation dicts",
-            ))
-        }
-    };
-    PatchOp::from_resource(Resource::from(map))
-        .map_err(|e| match e {
-            Error::Decode { message, path } => Error::InvalidInput(format!(
-                "invalid PATCH request{}: {message}",
-                path.map(|p| format!(" at {p}")).unwrap_or_default()
-            )),
-            other => other,
-        })
-        .into_py_result(py)
 }
 
 fn filter_text(filter: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {

@@ -1,16 +1,14 @@
 //! `scim.Filter`: a parsed SCIM filter (RFC 7644 §3.4.2.2), over `scim_core::Filter`.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
-
 use pyo3::basic::CompareOp as PyCompareOp;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple, PyType};
+use pyo3::types::{PyTuple, PyType};
 use scim_core::filter::{CompareOp, ParseOptions};
 use scim_core::{Filter, Resource, SchemaRegistry};
 
 use crate::convert::{to_json, to_json_object};
 use crate::errors::IntoPyResult;
+use crate::value_class;
 
 /// Above this many JSON values, `matches` releases the GIL while it evaluates.
 const DETACH_NODES: usize = 10_000;
@@ -180,41 +178,26 @@ impl PyFilter {
         self.inner.to_string()
     }
 
-    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let text = PyString::new(slf.py(), &slf.get().inner.to_string());
-        Ok(format!("Filter({})", text.repr()?))
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        value_class::repr(py, "Filter", &self.inner.to_string())
     }
 
     fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: PyCompareOp) -> Py<PyAny> {
-        let py = other.py();
-        let Ok(other) = other.cast::<PyFilter>() else {
-            return py.NotImplemented();
-        };
-        let equal = self.inner == other.get().inner;
-        match op {
-            PyCompareOp::Eq => equal
-                .into_pyobject(py)
-                .map(|b| b.to_owned().into_any().unbind()),
-            PyCompareOp::Ne => (!equal)
-                .into_pyobject(py)
-                .map(|b| b.to_owned().into_any().unbind()),
-            _ => return py.NotImplemented(),
-        }
-        .unwrap_or_else(|never| match never {})
+        let equal = other
+            .cast::<PyFilter>()
+            .ok()
+            .map(|o| self.inner == o.get().inner);
+        value_class::compare(other.py(), equal, op)
     }
 
-    /// Equal filters print the same canonical text, so hashing the text is consistent
+    /// Equal values print the same canonical text, so hashing the text is consistent
     /// with `==`.
     fn __hash__(&self) -> u64 {
-        let mut h = DefaultHasher::new();
-        self.inner.to_string().hash(&mut h);
-        h.finish()
+        value_class::hash(&self.inner.to_string())
     }
 
-    /// Pickles as the canonical text, which parses back to an equal filter.
+    /// Pickles as the canonical text.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let args = PyTuple::new(py, [slf.get().inner.to_string()])?;
-        PyTuple::new(py, [slf.get_type().into_any(), args.into_any()])
+        value_class::reduce(slf, slf.get().inner.to_string())
     }
 }

@@ -9,8 +9,10 @@ mod client;
 mod convert;
 mod errors;
 mod filter;
+mod patch;
 mod path;
 mod runtime;
+mod value_class;
 
 use pyo3::prelude::*;
 

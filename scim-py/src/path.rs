@@ -1,15 +1,13 @@
 //! `scim.Path`: a PATCH operation path (RFC 7644 §3.5.2), over `scim_core::Path`.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
-
 use pyo3::basic::CompareOp as PyCompareOp;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple, PyType};
+use pyo3::types::{PyTuple, PyType};
 use scim_core::Path;
 
 use crate::errors::IntoPyResult;
 use crate::filter::{parse_options, PyFilter};
+use crate::value_class;
 
 /// A parsed PATCH path: `urn`, `name`, `filter`, `sub_attr`. Immutable, hashable,
 /// picklable.
@@ -83,38 +81,26 @@ impl PyPath {
         self.inner.to_string()
     }
 
-    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let text = PyString::new(slf.py(), &slf.get().inner.to_string());
-        Ok(format!("Path({})", text.repr()?))
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        value_class::repr(py, "Path", &self.inner.to_string())
     }
 
     fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: PyCompareOp) -> Py<PyAny> {
-        let py = other.py();
-        let Ok(other) = other.cast::<PyPath>() else {
-            return py.NotImplemented();
-        };
-        let equal = self.inner == other.get().inner;
-        match op {
-            PyCompareOp::Eq => equal
-                .into_pyobject(py)
-                .map(|b| b.to_owned().into_any().unbind()),
-            PyCompareOp::Ne => (!equal)
-                .into_pyobject(py)
-                .map(|b| b.to_owned().into_any().unbind()),
-            _ => return py.NotImplemented(),
-        }
-        .unwrap_or_else(|never| match never {})
+        let equal = other
+            .cast::<PyPath>()
+            .ok()
+            .map(|o| self.inner == o.get().inner);
+        value_class::compare(other.py(), equal, op)
     }
 
+    /// Equal values print the same canonical text, so hashing the text is consistent
+    /// with `==`.
     fn __hash__(&self) -> u64 {
-        let mut h = DefaultHasher::new();
-        self.inner.to_string().hash(&mut h);
-        h.finish()
+        value_class::hash(&self.inner.to_string())
     }
 
+    /// Pickles as the canonical text.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let args = PyTuple::new(py, [slf.get().inner.to_string()])?;
-        PyTuple::new(py, [slf.get_type().into_any(), args.into_any()])
+        value_class::reduce(slf, slf.get().inner.to_string())
     }
 }

@@ -3,6 +3,8 @@
 - :class:`Filter`: parse, print, compare, evaluate and build filters (RFC 7644 §3.4.2.2);
   bad input raises :class:`FilterError` (also a ``ValueError``) with ``.position``.
 - :class:`Path`: PATCH paths (RFC 7644 §3.5.2); :class:`PathError` on bad input.
+- :class:`Client`: a blocking SCIM client (``users``, ``groups``, ``resource(path)``,
+  ``me``, ``bulk``, discovery); the GIL is released during every network call.
 
 Dicts in, dicts out: anything with ``model_dump()`` (pydantic models such as
 scim2-models') is accepted wherever a resource is expected.
@@ -10,7 +12,16 @@ scim2-models') is accepted wherever a resource is expected.
 
 from __future__ import annotations
 
-from ._scim import Filter, Path, __version__
+from ._scim import (
+    Client,
+    ClientCredentials,
+    Endpoint,
+    Filter,
+    Me,
+    Path,
+    ResourceIterator,
+    __version__,
+)
 from .errors import (
     ApiError,
     BadRequestError,
@@ -38,6 +49,11 @@ __all__ = [
     "__version__",
     "Filter",
     "Path",
+    "Client",
+    "ClientCredentials",
+    "Endpoint",
+    "Me",
+    "ResourceIterator",
     "ScimError",
     "ApiError",
     "BadRequestError",

@@ -1,9 +1,20 @@
 """Type stubs of the extension module ``scim._scim`` (checked by mypy's stubtest)."""
 
-from typing import Any, Optional, final
+from collections.abc import Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Literal, Optional, final
 
 __version__: str
-__all__ = ["__version__", "Filter", "Path"]
+__all__ = [
+    "__version__",
+    "Filter",
+    "Path",
+    "Client",
+    "ClientCredentials",
+    "Endpoint",
+    "Me",
+    "ResourceIterator",
+]
 
 from typing_extensions import TypeAlias
 
@@ -93,3 +104,137 @@ class Path:
     def __ne__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
+
+_Json = dict[str, Any]
+
+@final
+class ClientCredentials:
+    """OAuth 2.0 client credentials (RFC 6749 §4.4) for ``Client(oauth2=...)``."""
+
+    def __new__(
+        cls,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        scopes: Optional[Sequence[str]] = None,
+    ) -> ClientCredentials: ...
+    @property
+    def token_url(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def scopes(self) -> list[str]: ...
+
+@final
+class ResourceIterator:
+    """Every resource of a query, page by page; holds one page in memory."""
+
+    def __iter__(self) -> ResourceIterator: ...
+    def __next__(self) -> _Json: ...
+
+@final
+class Endpoint:
+    """One resource endpoint: ``client.users``, ``client.groups``, ``client.resource(path)``."""
+
+    @property
+    def path(self) -> str: ...
+    def create(self, resource: Any) -> _Json: ...
+    def get(
+        self,
+        id: str,
+        *,
+        attributes: Optional[Sequence[str]] = None,
+        excluded_attributes: Optional[Sequence[str]] = None,
+    ) -> _Json: ...
+    def replace(self, id: str, resource: Any, *, etag: Optional[str] = None) -> _Json: ...
+    def patch(self, id: str, operations: Any, *, etag: Optional[str] = None) -> Optional[_Json]: ...
+    def delete(self, id: str, *, etag: Optional[str] = None) -> None: ...
+    def list(
+        self,
+        *,
+        filter: Optional[str | Filter] = None,
+        sort_by: Optional[str] = None,
+        sort_order: Optional[Literal["ascending", "descending"]] = None,
+        start_index: Optional[int] = None,
+        count: Optional[int] = None,
+        attributes: Optional[Sequence[str]] = None,
+        excluded_attributes: Optional[Sequence[str]] = None,
+        cursor: Optional[str] = None,
+    ) -> _Json: ...
+    def search(
+        self,
+        *,
+        filter: Optional[str | Filter] = None,
+        sort_by: Optional[str] = None,
+        sort_order: Optional[Literal["ascending", "descending"]] = None,
+        start_index: Optional[int] = None,
+        count: Optional[int] = None,
+        attributes: Optional[Sequence[str]] = None,
+        excluded_attributes: Optional[Sequence[str]] = None,
+        cursor: Optional[str] = None,
+    ) -> _Json: ...
+    def iter(
+        self,
+        *,
+        filter: Optional[str | Filter] = None,
+        sort_by: Optional[str] = None,
+        sort_order: Optional[Literal["ascending", "descending"]] = None,
+        page_size: Optional[int] = None,
+        attributes: Optional[Sequence[str]] = None,
+        excluded_attributes: Optional[Sequence[str]] = None,
+        search: bool = False,
+    ) -> ResourceIterator: ...
+
+@final
+class Me:
+    """``/Me`` (RFC 7644 §3.11): the resource of the authenticated subject."""
+
+    def get(self) -> _Json: ...
+    def replace(self, resource: Any) -> _Json: ...
+    def patch(self, operations: Any) -> Optional[_Json]: ...
+    def delete(self) -> None: ...
+
+@final
+class Client:
+    """A blocking SCIM 2.0 client; the GIL is released during every network call."""
+
+    def __new__(
+        cls,
+        base_url: str,
+        *,
+        token: Optional[str] = None,
+        basic: Optional[tuple[str, str]] = None,
+        oauth2: Optional[ClientCredentials] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        timeout: Optional[float] = 60.0,
+        connect_timeout: float = 10.0,
+        retries: int = 3,
+        retry_backoff: float = 0.5,
+        max_retry_after: float = 60.0,
+        user_agent: Optional[str] = None,
+        max_response_size: Optional[int] = None,
+        service_provider_config: Optional[Any] = None,
+        pagination: Optional[Literal["index", "cursor"]] = None,
+    ) -> Client: ...
+    @property
+    def users(self) -> Endpoint: ...
+    @property
+    def groups(self) -> Endpoint: ...
+    @property
+    def me(self) -> Me: ...
+    @property
+    def base_url(self) -> str: ...
+    def resource(self, path: str) -> Endpoint: ...
+    def service_provider_config(self) -> _Json: ...
+    def resource_types(self) -> list[_Json]: ...
+    def schemas(self) -> list[_Json]: ...
+    def bulk(
+        self, operations: Sequence[Mapping[str, Any]], *, fail_on_errors: Optional[int] = None
+    ) -> list[_Json]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Client: ...
+    def __exit__(
+        self,
+        *_exc: object,
+    ) -> bool: ...
