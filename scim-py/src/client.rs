@@ -8,6 +8,8 @@
 //! After `fork()`, a client built in the parent rebuilds its HTTP connection pool on
 //! first use in the child (the parent's connections belong to the parent's runtime).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -135,7 +137,7 @@ impl Config {
 
 /// What a client and its endpoint objects share: the configuration and the core
 /// client of this process.
-struct Shared {
+pub(crate) struct Shared {
     config: Config,
     /// The core client and the pid it was built in; `None` once closed.
     state: Mutex<Option<(u32, scim_core::client::Client)>>,
@@ -159,16 +161,458 @@ impl Shared {
             }
         }
     }
+}
 
-    fn endpoint(&self, py: Python<'_>, path: &str) -> PyResult<Endpoint<Resource>> {
-        Ok(self.core(py)?.resource(path))
+/// Sets the query options of a `List` or `Iter` builder.
+macro_rules! apply_query {
+    ($builder:expr, $q:expr) => {{
+        let mut b = $builder;
+        let q: Query = $q;
+        if let Some(f) = q.filter {
+            b = b.filter(f);
+        }
+        if let Some(s) = q.sort_by {
+            b = b.sort_by(s);
+        }
+        if let Some(o) = q.sort_order {
+            b = b.sort_order(o);
+        }
+        if let Some(c) = q.count {
+            b = b.count(c);
+        }
+        if let Some(a) = q.attributes {
+            b = b.attributes(a);
+        }
+        if let Some(a) = q.excluded_attributes {
+            b = b.excluded_attributes(a);
+        }
+        b
+    }};
+}
+
+/// What a call returns, before it becomes Python objects.
+pub(crate) enum Output {
+    Resource(Resource),
+    MaybeResource(Option<Resource>),
+    Nothing,
+    Resources(Vec<Resource>),
+    Bulk(Vec<BulkResult>),
+}
+
+impl Output {
+    pub(crate) fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(match self {
+            Output::Resource(r) => map_to_py(py, r.as_map())?.into_any().unbind(),
+            Output::MaybeResource(None) | Output::Nothing => py.None(),
+            Output::MaybeResource(Some(r)) => map_to_py(py, r.as_map())?.into_any().unbind(),
+            Output::Resources(items) => {
+                let list = PyList::empty(py);
+                for item in items {
+                    list.append(map_to_py(py, item.as_map())?)?;
+                }
+                list.into_any().unbind()
+            }
+            Output::Bulk(results) => {
+                let list = PyList::empty(py);
+                for result in results {
+                    list.append(bulk_result(py, result)?)?;
+                }
+                list.into_any().unbind()
+            }
+        })
     }
+}
+
+/// One client call, owning everything it needs: run by the blocking classes with
+/// [`Call::wait`], by the async ones with [`Call::spawn`].
+pub(crate) struct Call(Pin<Box<dyn Future<Output = Result<Output, Error>> + Send + 'static>>);
+
+impl Call {
+    fn new(future: impl Future<Output = Result<Output, Error>> + Send + 'static) -> Self {
+        Call(Box::pin(future))
+    }
+
+    /// Runs the call on the runtime with the GIL released, and converts the result.
+    pub(crate) fn wait(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        block_on(py, self.0)?.into_py_result(py)?.into_py(py)
+    }
+
+    /// Runs the call as a task of the runtime and awaits it (from a Python coroutine).
+    pub(crate) async fn spawn(self) -> PyResult<Py<PyAny>> {
+        let handle = runtime()?.spawn(self.0);
+        let result = handle.await.map_err(|e| Error::Transport {
+            message: format!("the request task failed: {e}"),
+            source: None,
+        });
+        Python::attach(|py| result.and_then(|r| r).into_py_result(py)?.into_py(py))
+    }
+}
+
+/// What the blocking and async endpoint classes share: the client and the path.
+pub(crate) struct Target {
+    shared: Arc<Shared>,
+    path: String,
+}
+
+impl Target {
+    pub(crate) fn new(shared: Arc<Shared>, path: &str) -> Self {
+        Target {
+            shared,
+            path: path.to_owned(),
+        }
+    }
+
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn endpoint(&self, py: Python<'_>) -> PyResult<Endpoint<Resource>> {
+        Ok(self.shared.core(py)?.resource(&self.path))
+    }
+
+    pub(crate) fn create(&self, py: Python<'_>, resource: &Bound<'_, PyAny>) -> PyResult<Call> {
+        let (map, _) = to_json_object(resource, "the resource")?;
+        let resource = Resource::from(map);
+        let core = self.shared.core(py)?;
+        let path = self.path.clone();
+        // `/Users` and `/Groups` go through the typed endpoints (lossless: what `User`
+        // and `Group` do not model is kept), which fill in a missing `schemas`.
+        Ok(match path.as_str() {
+            "/Users" => {
+                let user = User::from_resource(resource).into_py_result(py)?;
+                Call::new(async move {
+                    core.users()
+                        .create(&user)
+                        .await
+                        .map(|u| Output::Resource(u.into_resource()))
+                })
+            }
+            "/Groups" => {
+                let group = Group::from_resource(resource).into_py_result(py)?;
+                Call::new(async move {
+                    core.groups()
+                        .create(&group)
+                        .await
+                        .map(|g| Output::Resource(g.into_resource()))
+                })
+            }
+            _ => Call::new(async move {
+                core.resource(&path)
+                    .create(&resource)
+                    .await
+                    .map(Output::Resource)
+            }),
+        })
+    }
+
+    pub(crate) fn get(
+        &self,
+        py: Python<'_>,
+        id: String,
+        attributes: Option<Vec<String>>,
+        excluded_attributes: Option<Vec<String>>,
+    ) -> PyResult<Call> {
+        let endpoint = self.endpoint(py)?;
+        Ok(Call::new(async move {
+            let mut get = endpoint.get(&id);
+            if let Some(a) = attributes {
+                get = get.attributes(a);
+            }
+            if let Some(a) = excluded_attributes {
+                get = get.excluded_attributes(a);
+            }
+            get.send().await.map(Output::Resource)
+        }))
+    }
+
+    pub(crate) fn replace(
+        &self,
+        py: Python<'_>,
+        id: String,
+        resource: &Bound<'_, PyAny>,
+        etag: Option<&str>,
+    ) -> PyResult<Call> {
+        let (map, _) = to_json_object(resource, "the resource")?;
+        let resource = Resource::from(map);
+        let version = self::etag(py, etag)?;
+        let endpoint = self.endpoint(py)?;
+        Ok(Call::new(async move {
+            let mut replace = endpoint.replace(&id, &resource);
+            if let Some(v) = version {
+                replace = replace.if_match(v);
+            }
+            replace.send().await.map(Output::Resource)
+        }))
+    }
+
+    pub(crate) fn patch(
+        &self,
+        py: Python<'_>,
+        id: String,
+        operations: &Bound<'_, PyAny>,
+        etag: Option<&str>,
+    ) -> PyResult<Call> {
+        let ops = patch_op(py, operations)?;
+        let version = self::etag(py, etag)?;
+        let endpoint = self.endpoint(py)?;
+        Ok(Call::new(async move {
+            let mut patch = endpoint.patch(&id, ops);
+            if let Some(v) = version {
+                patch = patch.if_match(v);
+            }
+            patch.send().await.map(Output::MaybeResource)
+        }))
+    }
+
+    pub(crate) fn delete(&self, py: Python<'_>, id: String, etag: Option<&str>) -> PyResult<Call> {
+        let version = self::etag(py, etag)?;
+        let endpoint = self.endpoint(py)?;
+        Ok(Call::new(async move {
+            let mut delete = endpoint.delete(&id);
+            if let Some(v) = version {
+                delete = delete.if_match(v);
+            }
+            delete.send().await.map(|()| Output::Nothing)
+        }))
+    }
+
+    pub(crate) fn page(
+        &self,
+        py: Python<'_>,
+        post: bool,
+        query: Query,
+        start_index: Option<u64>,
+        cursor: Option<String>,
+    ) -> PyResult<Call> {
+        let endpoint = self.endpoint(py)?;
+        let mut list = apply_query!(
+            if post {
+                endpoint.search()
+            } else {
+                endpoint.list()
+            },
+            query
+        );
+        if let Some(i) = start_index {
+            list = list.start_index(i);
+        }
+        if let Some(c) = cursor {
+            list = list.cursor(c);
+        }
+        Ok(Call::new(async move {
+            list.send()
+                .await
+                .map(|page| Output::Resource(page.to_resource()))
+        }))
+    }
+
+    pub(crate) fn iter(
+        &self,
+        py: Python<'_>,
+        query: Query,
+        search: bool,
+    ) -> PyResult<Iter<Resource>> {
+        let mut iter = apply_query!(self.endpoint(py)?.iter(), query);
+        if search {
+            iter = iter.post_search();
+        }
+        Ok(iter)
+    }
+}
+
+impl Shared {
+    pub(crate) fn base_url(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.core(py)?.base_url().as_str().to_owned())
+    }
+
+    /// The base URL as given to the constructor (for `repr`).
+    pub(crate) fn base_url_given(&self) -> &str {
+        &self.config.base_url
+    }
+
+    pub(crate) fn me_get(&self, py: Python<'_>) -> PyResult<Call> {
+        let me = self.core(py)?.me();
+        Ok(Call::new(
+            async move { me.get().await.map(Output::Resource) },
+        ))
+    }
+
+    pub(crate) fn me_replace(&self, py: Python<'_>, resource: &Bound<'_, PyAny>) -> PyResult<Call> {
+        let (map, _) = to_json_object(resource, "the resource")?;
+        let resource = Resource::from(map);
+        let me = self.core(py)?.me();
+        Ok(Call::new(async move {
+            me.replace(&resource).await.map(Output::Resource)
+        }))
+    }
+
+    pub(crate) fn me_patch(&self, py: Python<'_>, operations: &Bound<'_, PyAny>) -> PyResult<Call> {
+        let ops = patch_op(py, operations)?;
+        let me = self.core(py)?.me();
+        Ok(Call::new(async move {
+            me.patch(ops).await.map(Output::MaybeResource)
+        }))
+    }
+
+    pub(crate) fn me_delete(&self, py: Python<'_>) -> PyResult<Call> {
+        let me = self.core(py)?.me();
+        Ok(Call::new(async move {
+            me.delete().await.map(|()| Output::Nothing)
+        }))
+    }
+
+    pub(crate) fn service_provider_config(&self, py: Python<'_>) -> PyResult<Call> {
+        let core = self.core(py)?;
+        Ok(Call::new(async move {
+            let config = core.service_provider_config().await?;
+            Ok(Output::Resource(config.to_resource()))
+        }))
+    }
+
+    pub(crate) fn resource_types(&self, py: Python<'_>) -> PyResult<Call> {
+        let core = self.core(py)?;
+        Ok(Call::new(async move {
+            let types = core.resource_types().await?;
+            Ok(Output::Resources(
+                types.iter().map(ScimObject::to_resource).collect(),
+            ))
+        }))
+    }
+
+    pub(crate) fn schemas(&self, py: Python<'_>) -> PyResult<Call> {
+        let core = self.core(py)?;
+        Ok(Call::new(async move {
+            let schemas = core.schemas().await?;
+            Ok(Output::Resources(
+                schemas.iter().map(ScimObject::to_resource).collect(),
+            ))
+        }))
+    }
+
+    pub(crate) fn bulk(
+        &self,
+        py: Python<'_>,
+        operations: &Bound<'_, PyAny>,
+        fail_on_errors: Option<u64>,
+    ) -> PyResult<Call> {
+        let ops = to_json(operations)?;
+        if !ops.is_array() {
+            return Err(PyTypeError::new_err("operations must be a list of dicts"));
+        }
+        let mut body = Map::new();
+        body.insert("Operations".into(), ops);
+        let request = BulkRequest::from_resource(Resource::from(body)).into_py_result(py)?;
+        let mut bulk = self.core(py)?.bulk();
+        if let Some(n) = fail_on_errors {
+            bulk = bulk.fail_on_errors(n);
+        }
+        for op in request.operations {
+            bulk = bulk.operation(op);
+        }
+        Ok(Call::new(
+            async move { bulk.send().await.map(Output::Bulk) },
+        ))
+    }
+
+    /// Drops the core client (and its connections); later calls fail.
+    pub(crate) fn close(&self) {
+        let client = self.state.lock().unwrap_or_else(|p| p.into_inner()).take();
+        drop(client);
+    }
+}
+
+/// Builds what a client shares from `Client(...)`'s arguments.
+#[allow(clippy::too_many_arguments)]
+fn shared_from_args(
+    py: Python<'_>,
+    base_url: String,
+    token: Option<String>,
+    basic: Option<(String, String)>,
+    oauth2: Option<PyRef<'_, PyClientCredentials>>,
+    headers: Option<&Bound<'_, PyAny>>,
+    timeout: Option<f64>,
+    connect_timeout: f64,
+    retries: u32,
+    retry_backoff: f64,
+    max_retry_after: f64,
+    user_agent: Option<String>,
+    max_response_size: Option<usize>,
+    service_provider_config: Option<&Bound<'_, PyAny>>,
+    pagination: Option<&str>,
+) -> PyResult<Arc<Shared>> {
+    let auths = [token.is_some(), basic.is_some(), oauth2.is_some()];
+    if auths.iter().filter(|x| **x).count() > 1 {
+        return Err(PyValueError::new_err(
+            "give at most one of token=, basic= and oauth2=",
+        ));
+    }
+    if let Some(t) = timeout {
+        seconds("timeout", t)?;
+    }
+    seconds("connect_timeout", connect_timeout)?;
+    let retry = RetryPolicy {
+        max_retries: retries,
+        initial_backoff: seconds("retry_backoff", retry_backoff)?,
+        max_retry_after: seconds("max_retry_after", max_retry_after)?,
+        ..RetryPolicy::default()
+    };
+    let headers = match headers {
+        None => Vec::new(),
+        Some(h) => match to_json(h)? {
+            Value::Object(map) => map
+                .into_iter()
+                .map(|(k, v)| match v {
+                    Value::String(s) => Ok((k, s)),
+                    _ => Err(PyTypeError::new_err(format!(
+                        "the value of header {k:?} must be a str"
+                    ))),
+                })
+                .collect::<PyResult<_>>()?,
+            _ => return Err(PyTypeError::new_err("headers must be a dict of str to str")),
+        },
+    };
+    let service_provider_config = match service_provider_config {
+        None => None,
+        Some(obj) => {
+            let (map, _) = to_json_object(obj, "service_provider_config")?;
+            Some(ServiceProviderConfig::from_resource(Resource::from(map)).into_py_result(py)?)
+        }
+    };
+    let pagination = match pagination {
+        None => None,
+        Some(p) if p.eq_ignore_ascii_case("index") => Some(PaginationMethod::Index),
+        Some(p) if p.eq_ignore_ascii_case("cursor") => Some(PaginationMethod::Cursor),
+        Some(p) => {
+            return Err(PyValueError::new_err(format!(
+                "pagination must be \"index\" or \"cursor\", not {p:?}"
+            )))
+        }
+    };
+    let config = Config {
+        base_url,
+        token,
+        basic,
+        oauth2: oauth2.map(|c| c.inner.clone()),
+        headers,
+        timeout,
+        connect_timeout,
+        retry,
+        user_agent,
+        max_response_size,
+        service_provider_config,
+        pagination,
+    };
+    let client = config.build().into_py_result(py)?;
+    Ok(Arc::new(Shared {
+        config,
+        state: Mutex::new(Some((std::process::id(), client))),
+    }))
 }
 
 /// A SCIM 2.0 client (blocking). Use it as a context manager, or call `close()`.
 #[pyclass(name = "Client", module = "scim", frozen)]
 pub struct PyClient {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     users: Py<PyEndpoint>,
     groups: Py<PyEndpoint>,
     me: Py<PyMe>,
@@ -178,18 +622,9 @@ fn new_endpoint(py: Python<'_>, shared: &Arc<Shared>, path: &str) -> PyResult<Py
     Py::new(
         py,
         PyEndpoint {
-            shared: shared.clone(),
-            path: path.to_owned(),
+            target: Target::new(shared.clone(), path),
         },
     )
-}
-
-fn json_list<'py>(py: Python<'py>, items: Vec<Resource>) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for item in items {
-        list.append(map_to_py(py, item.as_map())?)?;
-    }
-    Ok(list)
 }
 
 #[pymethods]
@@ -224,73 +659,23 @@ impl PyClient {
         service_provider_config: Option<&Bound<'_, PyAny>>,
         pagination: Option<&str>,
     ) -> PyResult<Self> {
-        let auths = [token.is_some(), basic.is_some(), oauth2.is_some()];
-        if auths.iter().filter(|x| **x).count() > 1 {
-            return Err(PyValueError::new_err(
-                "give at most one of token=, basic= and oauth2=",
-            ));
-        }
-        if let Some(t) = timeout {
-            seconds("timeout", t)?;
-        }
-        seconds("connect_timeout", connect_timeout)?;
-        let retry = RetryPolicy {
-            max_retries: retries,
-            initial_backoff: seconds("retry_backoff", retry_backoff)?,
-            max_retry_after: seconds("max_retry_after", max_retry_after)?,
-            ..RetryPolicy::default()
-        };
-        let headers = match headers {
-            None => Vec::new(),
-            Some(h) => match to_json(h)? {
-                Value::Object(map) => map
-                    .into_iter()
-                    .map(|(k, v)| match v {
-                        Value::String(s) => Ok((k, s)),
-                        _ => Err(PyTypeError::new_err(format!(
-                            "the value of header {k:?} must be a str"
-                        ))),
-                    })
-                    .collect::<PyResult<_>>()?,
-                _ => return Err(PyTypeError::new_err("headers must be a dict of str to str")),
-            },
-        };
-        let service_provider_config = match service_provider_config {
-            None => None,
-            Some(obj) => {
-                let (map, _) = to_json_object(obj, "service_provider_config")?;
-                Some(ServiceProviderConfig::from_resource(Resource::from(map)).into_py_result(py)?)
-            }
-        };
-        let pagination = match pagination {
-            None => None,
-            Some(p) if p.eq_ignore_ascii_case("index") => Some(PaginationMethod::Index),
-            Some(p) if p.eq_ignore_ascii_case("cursor") => Some(PaginationMethod::Cursor),
-            Some(p) => {
-                return Err(PyValueError::new_err(format!(
-                    "pagination must be \"index\" or \"cursor\", not {p:?}"
-                )))
-            }
-        };
-        let config = Config {
+        let shared = shared_from_args(
+            py,
             base_url,
             token,
             basic,
-            oauth2: oauth2.map(|c| c.inner.clone()),
+            oauth2,
             headers,
             timeout,
             connect_timeout,
-            retry,
+            retries,
+            retry_backoff,
+            max_retry_after,
             user_agent,
             max_response_size,
             service_provider_config,
             pagination,
-        };
-        let client = config.build().into_py_result(py)?;
-        let shared = Arc::new(Shared {
-            config,
-            state: Mutex::new(Some((std::process::id(), client))),
-        });
+        )?;
         Ok(PyClient {
             users: new_endpoint(py, &shared, "/Users")?,
             groups: new_endpoint(py, &shared, "/Groups")?,
@@ -325,7 +710,7 @@ impl PyClient {
     /// The service's base URL, normalized.
     #[getter]
     fn base_url(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(self.shared.core(py)?.base_url().as_str().to_owned())
+        self.shared.base_url(py)
     }
 
     /// Any resource endpoint, e.g. `client.resource("/Devices")`.
@@ -335,69 +720,37 @@ impl PyClient {
 
     /// `GET /ServiceProviderConfig` (RFC 7643 §5); the client remembers it (capability
     /// checks, `count` clamping, the pagination method).
-    fn service_provider_config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let core = self.shared.core(py)?;
-        let config = block_on(py, core.service_provider_config())?.into_py_result(py)?;
-        map_to_py(py, config.to_resource().as_map())
+    fn service_provider_config(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.shared.service_provider_config(py)?.wait(py)
     }
 
     /// `GET /ResourceTypes` (RFC 7644 §4).
-    fn resource_types<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let core = self.shared.core(py)?;
-        let types = block_on(py, core.resource_types())?.into_py_result(py)?;
-        json_list(py, types.iter().map(ScimObject::to_resource).collect())
+    fn resource_types(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.shared.resource_types(py)?.wait(py)
     }
 
     /// `GET /Schemas` (RFC 7644 §4).
-    fn schemas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let core = self.shared.core(py)?;
-        let schemas = block_on(py, core.schemas())?.into_py_result(py)?;
-        json_list(py, schemas.iter().map(ScimObject::to_resource).collect())
+    fn schemas(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.shared.schemas(py)?.wait(py)
     }
 
     /// `POST /Bulk` (RFC 7644 §3.7): `operations` are RFC 7644 bulk operations (dicts
     /// with `method`, `path`, `bulkId`, `version`, `data`). Returns one result dict per
     /// operation, in the order given.
     #[pyo3(signature = (operations, *, fail_on_errors = None))]
-    fn bulk<'py>(
+    fn bulk(
         &self,
-        py: Python<'py>,
-        operations: &Bound<'py, PyAny>,
+        py: Python<'_>,
+        operations: &Bound<'_, PyAny>,
         fail_on_errors: Option<u64>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let ops = to_json(operations)?;
-        if !ops.is_array() {
-            return Err(PyTypeError::new_err("operations must be a list of dicts"));
-        }
-        let mut body = Map::new();
-        body.insert("Operations".into(), ops);
-        let request = BulkRequest::from_resource(Resource::from(body)).into_py_result(py)?;
-        let core = self.shared.core(py)?;
-        let mut bulk = core.bulk();
-        if let Some(n) = fail_on_errors {
-            bulk = bulk.fail_on_errors(n);
-        }
-        for op in request.operations {
-            bulk = bulk.operation(op);
-        }
-        let results = block_on(py, bulk.send())?.into_py_result(py)?;
-        let list = PyList::empty(py);
-        for result in results {
-            list.append(bulk_result(py, result)?)?;
-        }
-        Ok(list)
+    ) -> PyResult<Py<PyAny>> {
+        self.shared.bulk(py, operations, fail_on_errors)?.wait(py)
     }
 
     /// Closes the client: its connections are dropped; later calls raise
     /// `InvalidInputError`.
     fn close(&self) {
-        let client = self
-            .shared
-            .state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        drop(client);
+        self.shared.close();
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -411,7 +764,7 @@ impl PyClient {
     }
 
     fn __repr__(&self) -> String {
-        format!("Client({:?})", self.shared.config.base_url)
+        format!("Client({:?})", self.shared.base_url_given())
     }
 }
 
@@ -489,7 +842,7 @@ fn sort_order(order: Option<&str>) -> PyResult<Option<SortOrder>> {
 }
 
 /// The query options shared by `list`, `search` and `iter`.
-struct Query {
+pub(crate) struct Query {
     filter: Option<String>,
     sort_by: Option<String>,
     sort_order: Option<SortOrder>,
@@ -498,67 +851,30 @@ struct Query {
     excluded_attributes: Option<Vec<String>>,
 }
 
-macro_rules! apply_query {
-    ($builder:expr, $q:expr) => {{
-        let mut b = $builder;
-        let q = $q;
-        if let Some(f) = q.filter {
-            b = b.filter(f);
-        }
-        if let Some(s) = q.sort_by {
-            b = b.sort_by(s);
-        }
-        if let Some(o) = q.sort_order {
-            b = b.sort_order(o);
-        }
-        if let Some(c) = q.count {
-            b = b.count(c);
-        }
-        if let Some(a) = q.attributes {
-            b = b.attributes(a);
-        }
-        if let Some(a) = q.excluded_attributes {
-            b = b.excluded_attributes(a);
-        }
-        b
-    }};
+impl Query {
+    pub(crate) fn new(
+        filter: Option<&Bound<'_, PyAny>>,
+        sort_by: Option<String>,
+        sort_order: Option<&str>,
+        count: Option<u64>,
+        attributes: Option<Vec<String>>,
+        excluded_attributes: Option<Vec<String>>,
+    ) -> PyResult<Self> {
+        Ok(Query {
+            filter: filter_text(filter)?,
+            sort_by,
+            sort_order: self::sort_order(sort_order)?,
+            count,
+            attributes,
+            excluded_attributes,
+        })
+    }
 }
 
 /// One resource endpoint: `client.users`, `client.groups`, `client.resource(path)`.
 #[pyclass(name = "Endpoint", module = "scim", frozen)]
 pub struct PyEndpoint {
-    shared: Arc<Shared>,
-    path: String,
-}
-
-impl PyEndpoint {
-    #[allow(clippy::too_many_arguments)]
-    fn page<'py>(
-        &self,
-        py: Python<'py>,
-        post: bool,
-        query: Query,
-        start_index: Option<u64>,
-        cursor: Option<String>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let endpoint = self.shared.endpoint(py, &self.path)?;
-        let mut list = apply_query!(
-            if post {
-                endpoint.search()
-            } else {
-                endpoint.list()
-            },
-            query
-        );
-        if let Some(i) = start_index {
-            list = list.start_index(i);
-        }
-        if let Some(c) = cursor {
-            list = list.cursor(c);
-        }
-        let page = block_on(py, list.send())?.into_py_result(py)?;
-        map_to_py(py, page.to_resource().as_map())
-    }
+    target: Target,
 }
 
 #[pymethods]
@@ -566,109 +882,58 @@ impl PyEndpoint {
     /// The endpoint's path, e.g. `"/Users"`.
     #[getter]
     fn path(&self) -> &str {
-        &self.path
+        &self.target.path
     }
 
     /// `POST` a new resource (RFC 7644 §3.3); returns it as created.
-    fn create<'py>(
-        &self,
-        py: Python<'py>,
-        resource: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let (map, _) = to_json_object(resource, "the resource")?;
-        let resource = Resource::from(map);
-        let core = self.shared.core(py)?;
-        // `/Users` and `/Groups` go through the typed endpoints (lossless: what `User`
-        // and `Group` do not model is kept), which fill in a missing `schemas`.
-        let created = match self.path.as_str() {
-            "/Users" => {
-                let user = User::from_resource(resource).into_py_result(py)?;
-                block_on(py, core.users().create(&user))?.map(|u| u.into_resource())
-            }
-            "/Groups" => {
-                let group = Group::from_resource(resource).into_py_result(py)?;
-                block_on(py, core.groups().create(&group))?.map(|g| g.into_resource())
-            }
-            path => block_on(py, core.resource(path).create(&resource))?,
-        }
-        .into_py_result(py)?;
-        map_to_py(py, created.as_map())
+    fn create(&self, py: Python<'_>, resource: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.target.create(py, resource)?.wait(py)
     }
 
     /// `GET /{id}` (RFC 7644 §3.4.1).
     #[pyo3(signature = (id, *, attributes = None, excluded_attributes = None))]
-    fn get<'py>(
+    fn get(
         &self,
-        py: Python<'py>,
-        id: &str,
+        py: Python<'_>,
+        id: String,
         attributes: Option<Vec<String>>,
         excluded_attributes: Option<Vec<String>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let endpoint = self.shared.endpoint(py, &self.path)?;
-        let mut get = endpoint.get(id);
-        if let Some(a) = attributes {
-            get = get.attributes(a);
-        }
-        if let Some(a) = excluded_attributes {
-            get = get.excluded_attributes(a);
-        }
-        let resource = block_on(py, get.send())?.into_py_result(py)?;
-        map_to_py(py, resource.as_map())
+    ) -> PyResult<Py<PyAny>> {
+        self.target
+            .get(py, id, attributes, excluded_attributes)?
+            .wait(py)
     }
 
     /// `PUT /{id}` (RFC 7644 §3.5.1). `If-Match` is sent with `etag`, else with the
     /// resource's `meta.version` when it has one.
     #[pyo3(signature = (id, resource, *, etag = None))]
-    fn replace<'py>(
+    fn replace(
         &self,
-        py: Python<'py>,
-        id: &str,
-        resource: &Bound<'py, PyAny>,
+        py: Python<'_>,
+        id: String,
+        resource: &Bound<'_, PyAny>,
         etag: Option<&str>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let (map, _) = to_json_object(resource, "the resource")?;
-        let resource = Resource::from(map);
-        let version = self::etag(py, etag)?;
-        let endpoint = self.shared.endpoint(py, &self.path)?;
-        let mut replace = endpoint.replace(id, &resource);
-        if let Some(v) = version {
-            replace = replace.if_match(v);
-        }
-        let replaced = block_on(py, replace.send())?.into_py_result(py)?;
-        map_to_py(py, replaced.as_map())
+    ) -> PyResult<Py<PyAny>> {
+        self.target.replace(py, id, resource, etag)?.wait(py)
     }
 
     /// `PATCH /{id}` (RFC 7644 §3.5.2) with a PatchOp dict or a list of operations;
     /// returns the resource, or `None` when the server answers 204 No Content.
     #[pyo3(signature = (id, operations, *, etag = None))]
-    fn patch<'py>(
+    fn patch(
         &self,
-        py: Python<'py>,
-        id: &str,
-        operations: &Bound<'py, PyAny>,
+        py: Python<'_>,
+        id: String,
+        operations: &Bound<'_, PyAny>,
         etag: Option<&str>,
-    ) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let ops = patch_op(py, operations)?;
-        let version = self::etag(py, etag)?;
-        let endpoint = self.shared.endpoint(py, &self.path)?;
-        let mut patch = endpoint.patch(id, ops);
-        if let Some(v) = version {
-            patch = patch.if_match(v);
-        }
-        let patched = block_on(py, patch.send())?.into_py_result(py)?;
-        patched.map(|r| map_to_py(py, r.as_map())).transpose()
+    ) -> PyResult<Py<PyAny>> {
+        self.target.patch(py, id, operations, etag)?.wait(py)
     }
 
     /// `DELETE /{id}` (RFC 7644 §3.6).
     #[pyo3(signature = (id, *, etag = None))]
-    fn delete(&self, py: Python<'_>, id: &str, etag: Option<&str>) -> PyResult<()> {
-        let version = self::etag(py, etag)?;
-        let endpoint = self.shared.endpoint(py, &self.path)?;
-        let mut delete = endpoint.delete(id);
-        if let Some(v) = version {
-            delete = delete.if_match(v);
-        }
-        block_on(py, delete.send())?.into_py_result(py)
+    fn delete(&self, py: Python<'_>, id: String, etag: Option<&str>) -> PyResult<Py<PyAny>> {
+        self.target.delete(py, id, etag)?.wait(py)
     }
 
     /// One page of a query (`GET ?filter=...`, RFC 7644 §3.4.2): the ListResponse dict.
@@ -677,10 +942,10 @@ impl PyEndpoint {
         count = None, attributes = None, excluded_attributes = None, cursor = None
     ))]
     #[allow(clippy::too_many_arguments)]
-    fn list<'py>(
+    fn list(
         &self,
-        py: Python<'py>,
-        filter: Option<&Bound<'py, PyAny>>,
+        py: Python<'_>,
+        filter: Option<&Bound<'_, PyAny>>,
         sort_by: Option<String>,
         sort_order: Option<&str>,
         start_index: Option<u64>,
@@ -688,16 +953,18 @@ impl PyEndpoint {
         attributes: Option<Vec<String>>,
         excluded_attributes: Option<Vec<String>>,
         cursor: Option<String>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let query = Query {
-            filter: filter_text(filter)?,
+    ) -> PyResult<Py<PyAny>> {
+        let query = Query::new(
+            filter,
             sort_by,
-            sort_order: self::sort_order(sort_order)?,
+            sort_order,
             count,
             attributes,
             excluded_attributes,
-        };
-        self.page(py, false, query, start_index, cursor)
+        )?;
+        self.target
+            .page(py, false, query, start_index, cursor)?
+            .wait(py)
     }
 
     /// One page of a query sent as `POST /.search` (RFC 7644 §3.4.3).
@@ -706,10 +973,10 @@ impl PyEndpoint {
         count = None, attributes = None, excluded_attributes = None, cursor = None
     ))]
     #[allow(clippy::too_many_arguments)]
-    fn search<'py>(
+    fn search(
         &self,
-        py: Python<'py>,
-        filter: Option<&Bound<'py, PyAny>>,
+        py: Python<'_>,
+        filter: Option<&Bound<'_, PyAny>>,
         sort_by: Option<String>,
         sort_order: Option<&str>,
         start_index: Option<u64>,
@@ -717,16 +984,18 @@ impl PyEndpoint {
         attributes: Option<Vec<String>>,
         excluded_attributes: Option<Vec<String>>,
         cursor: Option<String>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let query = Query {
-            filter: filter_text(filter)?,
+    ) -> PyResult<Py<PyAny>> {
+        let query = Query::new(
+            filter,
             sort_by,
-            sort_order: self::sort_order(sort_order)?,
+            sort_order,
             count,
             attributes,
             excluded_attributes,
-        };
-        self.page(py, true, query, start_index, cursor)
+        )?;
+        self.target
+            .page(py, true, query, start_index, cursor)?
+            .wait(py)
     }
 
     /// Every matching resource, page by page: a lazy iterator holding one page.
@@ -746,26 +1015,21 @@ impl PyEndpoint {
         excluded_attributes: Option<Vec<String>>,
         search: bool,
     ) -> PyResult<PyResourceIterator> {
-        let query = Query {
-            filter: filter_text(filter)?,
+        let query = Query::new(
+            filter,
             sort_by,
-            sort_order: self::sort_order(sort_order)?,
-            count: page_size,
+            sort_order,
+            page_size,
             attributes,
             excluded_attributes,
-        };
-        let endpoint = self.shared.endpoint(py, &self.path)?;
-        let mut iter = apply_query!(endpoint.iter(), query);
-        if search {
-            iter = iter.post_search();
-        }
+        )?;
         Ok(PyResourceIterator {
-            iter: Mutex::new(Some(iter)),
+            iter: Mutex::new(Some(self.target.iter(py, query, search)?)),
         })
     }
 
     fn __repr__(&self) -> String {
-        format!("Endpoint({:?})", self.path)
+        format!("Endpoint({:?})", self.target.path)
     }
 }
 
@@ -811,40 +1075,22 @@ pub struct PyMe {
 #[pymethods]
 impl PyMe {
     /// `GET /Me`.
-    fn get<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let me = self.shared.core(py)?.me();
-        let resource = block_on(py, me.get())?.into_py_result(py)?;
-        map_to_py(py, resource.as_map())
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.shared.me_get(py)?.wait(py)
     }
 
     /// `PUT /Me`.
-    fn replace<'py>(
-        &self,
-        py: Python<'py>,
-        resource: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let (map, _) = to_json_object(resource, "the resource")?;
-        let resource = Resource::from(map);
-        let me = self.shared.core(py)?.me();
-        let replaced = block_on(py, me.replace(&resource))?.into_py_result(py)?;
-        map_to_py(py, replaced.as_map())
+    fn replace(&self, py: Python<'_>, resource: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.shared.me_replace(py, resource)?.wait(py)
     }
 
     /// `PATCH /Me`; `None` when the server answers 204.
-    fn patch<'py>(
-        &self,
-        py: Python<'py>,
-        operations: &Bound<'py, PyAny>,
-    ) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let ops = patch_op(py, operations)?;
-        let me = self.shared.core(py)?.me();
-        let patched = block_on(py, me.patch(ops))?.into_py_result(py)?;
-        patched.map(|r| map_to_py(py, r.as_map())).transpose()
+    fn patch(&self, py: Python<'_>, operations: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.shared.me_patch(py, operations)?.wait(py)
     }
 
     /// `DELETE /Me`.
-    fn delete(&self, py: Python<'_>) -> PyResult<()> {
-        let me = self.shared.core(py)?.me();
-        block_on(py, me.delete())?.into_py_result(py)
+    fn delete(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.shared.me_delete(py)?.wait(py)
     }
 }

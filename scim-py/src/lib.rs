@@ -5,6 +5,7 @@
 //! releases the GIL around work that can take long. The public API is re-exported, with
 //! its documentation and stubs, by the Python package `scim` (`python/scim/`).
 
+mod aio;
 mod client;
 mod convert;
 mod errors;
@@ -27,5 +28,9 @@ fn _scim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyEndpoint>()?;
     m.add_class::<client::PyMe>()?;
     m.add_class::<client::PyResourceIterator>()?;
+    m.add_class::<aio::PyAsyncClient>()?;
+    m.add_class::<aio::PyAsyncEndpoint>()?;
+    m.add_class::<aio::PyAsyncMe>()?;
+    m.add_class::<aio::PyAsyncResourceIterator>()?;
     Ok(())
 }
