@@ -14,6 +14,7 @@
 pub mod client;
 pub mod error;
 pub mod filter;
+pub mod patch;
 pub mod path;
 pub mod protocol;
 pub mod resource;

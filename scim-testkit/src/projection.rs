@@ -9,6 +9,8 @@
 
 use scim_core::schema::Returned;
 use scim_core::urn::split_urn;
+use std::sync::OnceLock;
+
 use scim_core::SchemaRegistry;
 use serde_json::{Map, Value};
 
@@ -66,23 +68,18 @@ impl Projection {
 
     /// Applies the selection and the `returned` rules to a rendered resource whose core
     /// schema is `schema`.
-    pub fn apply(
-        &self,
-        resource: Map<String, Value>,
-        schema: &str,
-        registry: &SchemaRegistry,
-    ) -> Map<String, Value> {
+    pub fn apply(&self, resource: Map<String, Value>, schema: &str) -> Map<String, Value> {
         let mut out = if self.include.is_empty() {
-            self.apply_default(resource, schema, registry)
+            self.apply_default(resource, schema)
         } else {
-            self.apply_include(resource, schema, registry)
+            self.apply_include(resource, schema)
         };
         // RFC 7643 §2.2 returned "never": "The attribute value SHALL NOT be returned".
         // `password` is the core schemas' one; the registry names any other.
         remove_ci(&mut out, "password");
         let never: Vec<String> = out
             .keys()
-            .filter(|k| returned(registry, schema, k) == Some(Returned::Never))
+            .filter(|k| returned(schema, k) == Some(Returned::Never))
             .cloned()
             .collect();
         for k in never {
@@ -92,22 +89,17 @@ impl Projection {
     }
 
     /// Default set minus `excludedAttributes` and minus `returned: request` attributes.
-    fn apply_default(
-        &self,
-        mut resource: Map<String, Value>,
-        schema: &str,
-        registry: &SchemaRegistry,
-    ) -> Map<String, Value> {
+    fn apply_default(&self, mut resource: Map<String, Value>, schema: &str) -> Map<String, Value> {
         let request_only: Vec<String> = resource
             .keys()
-            .filter(|k| returned(registry, schema, k) == Some(Returned::Request))
+            .filter(|k| returned(schema, k) == Some(Returned::Request))
             .cloned()
             .collect();
         for k in request_only {
             resource.shift_remove(&k);
         }
         for path in &self.exclude {
-            if is_always(registry, schema, path) {
+            if is_always(schema, path) {
                 continue;
             }
             // A whole extension.
@@ -141,19 +133,14 @@ impl Projection {
     }
 
     /// Only the named attributes, plus those `returned: always` (`id`) and `schemas`.
-    fn apply_include(
-        &self,
-        resource: Map<String, Value>,
-        schema: &str,
-        registry: &SchemaRegistry,
-    ) -> Map<String, Value> {
+    fn apply_include(&self, resource: Map<String, Value>, schema: &str) -> Map<String, Value> {
         let mut out = Map::new();
         for (key, value) in &resource {
             // RFC 7643 §3.1: "id" is returned "always"; "schemas" is REQUIRED on every
             // resource representation.
             let always = key.eq_ignore_ascii_case("id")
                 || key.eq_ignore_ascii_case("schemas")
-                || returned(registry, schema, key) == Some(Returned::Always);
+                || returned(schema, key) == Some(Returned::Always);
             if always {
                 out.insert(key.clone(), value.clone());
                 continue;
@@ -262,22 +249,46 @@ fn container_mut<'a>(
     resource.get_mut(&key)?.as_object_mut()
 }
 
-fn is_always(registry: &SchemaRegistry, schema: &str, path: &AttrPath) -> bool {
+fn is_always(schema: &str, path: &AttrPath) -> bool {
     path.sub.is_none()
         && targets_core(path, schema)
         && (path.name.eq_ignore_ascii_case("id")
             || path.name.eq_ignore_ascii_case("schemas")
-            || returned(registry, schema, &path.name) == Some(Returned::Always))
+            || returned(schema, &path.name) == Some(Returned::Always))
 }
 
-/// The `returned` characteristic of a top-level attribute, when the registry knows it.
-fn returned(registry: &SchemaRegistry, schema: &str, name: &str) -> Option<Returned> {
+/// The attributes of one schema whose `returned` is not `default`.
+type SpecialReturned = Vec<(String, Returned)>;
+
+/// The `returned` characteristic of a top-level attribute of a core schema, when it is
+/// not `default` (RFC 7643 §2.2). Rendering asks this for every key of every resource,
+/// so the non-default characteristics of scim-core's built-in schemas are indexed once.
+pub(crate) fn returned(schema: &str, name: &str) -> Option<Returned> {
+    static INDEX: OnceLock<Vec<(String, SpecialReturned)>> = OnceLock::new();
     if is_extension_key(name) {
         return None;
     }
-    registry
-        .attribute(&[schema], None, name, None)
-        .map(|a| a.returned().clone())
+    let index = INDEX.get_or_init(|| {
+        SchemaRegistry::core()
+            .schemas()
+            .map(|s| {
+                let special = s
+                    .attributes
+                    .iter()
+                    .filter(|a| *a.returned() != Returned::Default)
+                    .map(|a| (a.name.clone(), a.returned().clone()))
+                    .collect();
+                (s.id.clone(), special)
+            })
+            .collect()
+    });
+    let (_, attrs) = index
+        .iter()
+        .find(|(id, _)| id.eq_ignore_ascii_case(schema))?;
+    attrs
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, r)| r.clone())
 }
 
 /// True for a key that holds an extension object (a schema URN).
@@ -324,7 +335,7 @@ mod tests {
     fn apply(attrs: &[&str], excluded: &[&str]) -> Value {
         let a: Vec<String> = attrs.iter().map(|s| s.to_string()).collect();
         let e: Vec<String> = excluded.iter().map(|s| s.to_string()).collect();
-        Value::Object(Projection::new(&a, &e).apply(user(), urn::USER, SchemaRegistry::core()))
+        Value::Object(Projection::new(&a, &e).apply(user(), urn::USER))
     }
 
     /// RFC 7643 §4.1.1 password: "returned" is "never".

@@ -10,6 +10,9 @@ use serde_json::{json, Value};
 pub(crate) struct Reply {
     pub status: u16,
     pub body: Option<Value>,
+    /// A JSON body already serialized (large list responses are written directly);
+    /// takes precedence over `body`.
+    pub raw: Option<Vec<u8>>,
     /// The entity tag of the resource, header form (`W/"3"`).
     pub etag: Option<String>,
     /// The resource's URI, for 201 Created.
@@ -23,6 +26,7 @@ impl Reply {
         Reply {
             status,
             body: Some(body),
+            raw: None,
             etag: None,
             location: None,
             headers: Vec::new(),
@@ -33,9 +37,18 @@ impl Reply {
         Reply {
             status,
             body: None,
+            raw: None,
             etag: None,
             location: None,
             headers: Vec::new(),
+        }
+    }
+
+    /// A reply whose JSON body is already serialized.
+    pub fn raw_json(status: u16, bytes: Vec<u8>) -> Reply {
+        Reply {
+            raw: Some(bytes),
+            ..Reply::empty(status)
         }
     }
 

@@ -6,11 +6,11 @@
 //! extension (`employeeNumber`, `department` `dept-<i % 10>`) for even `i`. Group `j`
 //! (`group0001`, ...) lists the users `i` with `i % groups == j - 1`.
 
-use axum::http::Method;
 use scim_core::{urn, Error};
 use serde_json::{json, Value};
 
-use crate::service::{ScimRequest, Shared};
+use crate::service::Shared;
+use crate::store::Kind;
 
 /// The seeded user number `i` (1-based), as sent in a POST.
 pub fn user(i: usize) -> Value {
@@ -31,25 +31,17 @@ pub fn user(i: usize) -> Value {
     u
 }
 
-fn post(shared: &Shared, path: &str, body: Value) -> scim_core::Result<String> {
-    let mut req = ScimRequest::new(Method::POST, path);
-    req.body = Some(body);
-    let reply = shared.dispatch(&req);
-    reply
-        .body
-        .as_ref()
-        .filter(|_| reply.status == 201)
-        .and_then(|b| b.get("id"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| Error::InvalidInput(format!("seeding {path} failed: {:?}", reply.body)))
+fn create(shared: &Shared, kind: Kind, body: Value) -> scim_core::Result<String> {
+    shared
+        .create_direct(kind, body)
+        .map_err(|e| Error::InvalidInput(format!("seeding a {} failed: {}", kind.name(), e.detail)))
 }
 
 /// Creates `users` users and `groups` groups.
 pub(crate) fn seed(shared: &Shared, users: usize, groups: usize) -> scim_core::Result<()> {
     let mut ids = Vec::with_capacity(users);
     for i in 1..=users {
-        ids.push(post(shared, "/Users", user(i))?);
+        ids.push(create(shared, Kind::User, user(i))?);
     }
     for j in 0..groups {
         let members: Vec<Value> = ids
@@ -59,7 +51,7 @@ pub(crate) fn seed(shared: &Shared, users: usize, groups: usize) -> scim_core::R
             .map(|(_, id)| json!({"value": id}))
             .collect();
         let body = json!({"schemas": [urn::GROUP], "displayName": format!("group{:04}", j + 1), "members": members});
-        post(shared, "/Groups", body)?;
+        create(shared, Kind::Group, body)?;
     }
     Ok(())
 }

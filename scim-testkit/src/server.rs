@@ -637,11 +637,12 @@ fn fault_response(rule: &FaultRule) -> Response {
 /// The HTTP response of a reply. With `truncate`, `Content-Length` announces the whole
 /// body but only its first half is sent before the connection closes.
 fn to_response(reply: Reply, truncate: bool) -> Response {
-    let bytes = reply
-        .body
-        .as_ref()
-        .map(|b| serde_json::to_vec(b).unwrap_or_default())
-        .unwrap_or_default();
+    let has_body = reply.raw.is_some() || reply.body.is_some();
+    let bytes = match (&reply.raw, &reply.body) {
+        (Some(raw), _) => raw.clone(),
+        (None, Some(b)) => serde_json::to_vec(b).unwrap_or_default(),
+        (None, None) => Vec::new(),
+    };
     let (status, bytes) = if truncate && bytes.is_empty() {
         // A body-less answer cannot be cut: it becomes a 200 whose "{}" never comes.
         (200, b"{}".to_vec())
@@ -678,7 +679,7 @@ fn to_response(reply: Reply, truncate: bool) -> Response {
                 }
             },
         ))
-    } else if reply.body.is_some() {
+    } else if has_body {
         builder = builder.header(header::CONTENT_TYPE, SCIM_JSON);
         Body::from(bytes)
     } else {

@@ -22,13 +22,13 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuar
 use std::time::Duration;
 
 use axum::http::Method;
-use scim_core::schema::{Mutability, ValidationMode};
+use scim_core::schema::{Mutability, Returned, ValidationMode};
 use scim_core::{urn, ETag, Resource, SchemaRegistry, ScimType};
 use serde_json::{json, Map, Value};
 
 use crate::config::{Capabilities, Faults, PaginationMethod};
 use crate::faults::FaultState;
-use crate::projection::{find_key, is_extension_key, remove_ci, Projection};
+use crate::projection::{self, find_key, is_extension_key, remove_ci, Projection};
 use crate::query::{self, CursorTable, ListParams, QueryKey, ResultCache, Scope};
 use crate::reply::{Reply, ScimError, ScimResult};
 use crate::store::{Entry, Kind, Ref, Store};
@@ -289,11 +289,18 @@ impl Shared {
                 remove_ci(meta, "version");
             }
         }
-        Value::Object(proj.apply(map, kind.schema(), registry()))
+        Value::Object(proj.apply(map, kind.schema()))
     }
 
     /// RFC 7643 §4.1.2: a user's `groups` is readOnly, derived from group membership.
     fn add_groups(&self, store: &Store, user_id: &str, map: &mut Map<String, Value>) {
+        if let Some(groups) = self.groups_value(store, user_id) {
+            map.insert("groups".to_owned(), groups);
+        }
+    }
+
+    /// A user's derived `groups` value, `None` when it belongs to none.
+    fn groups_value(&self, store: &Store, user_id: &str) -> Option<Value> {
         let groups: Vec<Value> = store
             .groups_of(user_id)
             .filter_map(|gid| store.get(Kind::Group, gid))
@@ -306,9 +313,7 @@ impl Shared {
                 })
             })
             .collect();
-        if !groups.is_empty() {
-            map.insert("groups".to_owned(), Value::Array(groups));
-        }
+        (!groups.is_empty()).then_some(Value::Array(groups))
     }
 
     fn single(
@@ -503,9 +508,22 @@ impl Shared {
 
     fn create(&self, kind: Kind, req: &ScimRequest) -> ScimResult<Reply> {
         let caps = self.caps();
-        let mut res = self.incoming(kind, req, ValidationMode::Create)?;
+        let res = self.incoming(kind, req, ValidationMode::Create)?;
         let mut store = write(&self.store);
-        self.validate(&store, kind, &mut res, None)?;
+        let id = self.insert_new(&mut store, kind, res)?;
+        let reply = self.single(&store, kind, &id, 201, req, caps.etag)?;
+        // RFC 7644 §3.3: "the server SHALL ... return ... a "Location" header".
+        Ok(reply.with_location(Some(self.location(kind, &id))))
+    }
+
+    /// Creates a resource from a checked request body; returns its id.
+    pub fn insert_new(
+        &self,
+        store: &mut Store,
+        kind: Kind,
+        mut res: Resource,
+    ) -> ScimResult<String> {
+        self.validate(store, kind, &mut res, None)?;
         let id = uuid::Uuid::new_v4().to_string();
         let version = store.next_version();
         let created = now();
@@ -519,9 +537,15 @@ impl Shared {
         map.extend(rest);
         map.insert("meta".to_owned(), self.meta(kind, &id, &created, version));
         store.insert(kind, id.clone(), version, Resource::from(map));
-        let reply = self.single(&store, kind, &id, 201, req, caps.etag)?;
-        // RFC 7644 §3.3: "the server SHALL ... return ... a "Location" header".
-        Ok(reply.with_location(Some(self.location(kind, &id))))
+        Ok(id)
+    }
+
+    /// Creates a resource without an HTTP round trip (seeding); returns its id.
+    pub fn create_direct(&self, kind: Kind, body: Value) -> ScimResult<String> {
+        let mut req = ScimRequest::new(Method::POST, kind.endpoint());
+        req.body = Some(body);
+        let res = self.incoming(kind, &req, ValidationMode::Create)?;
+        self.insert_new(&mut write(&self.store), kind, res)
     }
 
     fn replace(&self, kind: Kind, id: &str, req: &ScimRequest) -> ScimResult<Reply> {
@@ -754,14 +778,9 @@ impl Shared {
         let proj = Projection::new(&params.attributes, &params.excluded);
         let store = read(&self.store);
         let key = params.key(scope);
-        let render = |r: Ref| {
-            store
-                .by_ref(r)
-                .map(|e| self.render(&store, r.0, e, &proj, caps.etag))
-        };
         let mut body = Map::new();
         body.insert("schemas".to_owned(), json!([urn::LIST_RESPONSE]));
-        if use_cursor {
+        let page: Vec<Ref> = if use_cursor {
             let timeout = Duration::from_secs(caps.cursor_timeout_secs);
             let (token, results, offset) = match params.cursor.as_deref() {
                 None | Some("") => {
@@ -771,11 +790,12 @@ impl Shared {
                 }
                 Some(text) => lock(&self.cursors).resume(text, &key, timeout)?,
             };
+            // Resources deleted since the cursor was opened are skipped.
             let mut page = Vec::with_capacity(size.min(results.len()));
             let mut pos = offset;
             while pos < results.len() && page.len() < size {
-                if let Some(v) = render(results[pos]) {
-                    page.push(v);
+                if store.by_ref(results[pos]).is_some() {
+                    page.push(results[pos]);
                 }
                 pos += 1;
             }
@@ -798,7 +818,7 @@ impl Shared {
                     )),
                 );
             }
-            body.insert("Resources".to_owned(), Value::Array(page));
+            page
         } else {
             let results = self.results(&store, &key)?;
             let start = if lock(&self.faults).ignore_start_index() {
@@ -806,18 +826,45 @@ impl Shared {
             } else {
                 params.start_index.unwrap_or(1)
             };
-            let page: Vec<Value> = results
-                .iter()
-                .skip(start - 1)
-                .take(size)
-                .filter_map(|r| render(*r))
-                .collect();
+            let page: Vec<Ref> = results.iter().skip(start - 1).take(size).copied().collect();
             body.insert("totalResults".to_owned(), json!(results.len()));
             body.insert("itemsPerPage".to_owned(), json!(page.len()));
             body.insert("startIndex".to_owned(), json!(start));
-            body.insert("Resources".to_owned(), Value::Array(page));
+            page
+        };
+        // The envelope, then the resources written straight from the store: a page of
+        // 1,000 users is not copied into a JSON tree first.
+        let mut out = serde_json::to_vec(&body).unwrap_or_default();
+        out.pop();
+        out.extend_from_slice(b",\"Resources\":[");
+        let mut first = true;
+        for r in page {
+            let Some(entry) = store.by_ref(r) else {
+                continue;
+            };
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            let written = if proj.is_empty() {
+                let view = DefaultView {
+                    map: entry.resource.as_map(),
+                    schema: r.0.schema(),
+                    groups: (r.0 == Kind::User)
+                        .then(|| self.groups_value(&store, &entry.id))
+                        .flatten(),
+                    drop_version: !caps.etag,
+                };
+                serde_json::to_writer(&mut out, &view)
+            } else {
+                serde_json::to_writer(&mut out, &self.render(&store, r.0, entry, &proj, caps.etag))
+            };
+            if written.is_err() {
+                return Err(ScimError::new(500, None, "cannot serialize a resource"));
+            }
         }
-        Ok(Reply::json(200, Value::Object(body)))
+        out.extend_from_slice(b"]}");
+        Ok(Reply::raw_json(200, out))
     }
 }
 
@@ -867,5 +914,48 @@ impl Projection {
     /// True when the request named no attributes at all.
     pub fn is_empty(&self) -> bool {
         *self == Projection::default()
+    }
+}
+
+/// A stored resource as rendered with the default attribute set (RFC 7643 §2.2
+/// `returned`: "never" and "request" attributes left out, derived `groups` added,
+/// `meta.version` dropped when ETags are off), serialized without copying the resource.
+/// Writes what [`Shared::render`] with an empty projection gives.
+struct DefaultView<'a> {
+    map: &'a Map<String, Value>,
+    schema: &'static str,
+    groups: Option<Value>,
+    drop_version: bool,
+}
+
+impl serde::Serialize for DefaultView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.map {
+            if k.eq_ignore_ascii_case("password")
+                || matches!(
+                    projection::returned(self.schema, k),
+                    Some(Returned::Never | Returned::Request)
+                )
+            {
+                continue;
+            }
+            match v {
+                Value::Object(meta) if self.drop_version && k.eq_ignore_ascii_case("meta") => {
+                    let without: Map<String, Value> = meta
+                        .iter()
+                        .filter(|(mk, _)| !mk.eq_ignore_ascii_case("version"))
+                        .map(|(mk, mv)| (mk.clone(), mv.clone()))
+                        .collect();
+                    m.serialize_entry(k, &without)?;
+                }
+                _ => m.serialize_entry(k, v)?,
+            }
+        }
+        if let Some(g) = &self.groups {
+            m.serialize_entry("groups", g)?;
+        }
+        m.end()
     }
 }

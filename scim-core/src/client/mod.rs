@@ -245,6 +245,7 @@ impl ClientBuilder {
     /// Builds the client. Fails with [`Error::InvalidInput`] on a bad base URL or header.
     pub fn build(self) -> Result<Client> {
         let base = BaseUrl::parse(&self.base_url)?;
+        let origin = transport::Origin::new(base.as_str())?;
         let auth = match &self.auth {
             AuthConfig::None => Auth::None,
             AuthConfig::Bearer(token) => Auth::bearer(token)?,
@@ -269,6 +270,7 @@ impl ClientBuilder {
             .use_rustls_tls()
             .user_agent(self.user_agent.as_str())
             .connect_timeout(self.connect_timeout)
+            .tcp_nodelay(true)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(t) = self.timeout {
             http = http.timeout(t);
@@ -286,6 +288,7 @@ impl ClientBuilder {
                     headers,
                     retry: self.retry,
                     max_response_bytes: self.max_response_bytes,
+                    origin,
                 },
                 capabilities: RwLock::new(
                     self.config.map(|c| Arc::new(Capabilities::from_config(c))),

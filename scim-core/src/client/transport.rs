@@ -20,6 +20,34 @@ pub(crate) struct Transport {
     pub(crate) headers: HeaderMap,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    /// The base URL's origin, parsed once: requests to it skip a full URL parse.
+    pub(crate) origin: Origin,
+}
+
+/// A parsed origin (`scheme://authority`) and its text, for [`Transport::url`].
+#[derive(Debug)]
+pub(crate) struct Origin {
+    pub(crate) url: reqwest::Url,
+    pub(crate) scheme: String,
+    pub(crate) authority: String,
+}
+
+impl Origin {
+    pub(crate) fn new(base: &str) -> Result<Self> {
+        let uri: http::Uri = base
+            .parse()
+            .map_err(|e| Error::InvalidInput(format!("invalid base URL: {e}")))?;
+        let url = reqwest::Url::parse(base)
+            .map_err(|e| Error::InvalidInput(format!("invalid base URL: {e}")))?;
+        Ok(Origin {
+            url,
+            scheme: uri.scheme_str().unwrap_or_default().to_owned(),
+            authority: uri
+                .authority()
+                .map(|a| a.as_str().to_owned())
+                .unwrap_or_default(),
+        })
+    }
 }
 
 /// Whether a request may be sent again after it may have reached the server.
@@ -64,8 +92,7 @@ impl Transport {
         body: Bytes,
         replay: Replay,
     ) -> Result<Response<Bytes>> {
-        let url = reqwest::Url::parse(&parts.uri.to_string())
-            .map_err(|e| Error::InvalidInput(format!("invalid request URL: {e}")))?;
+        let url = self.url(&parts.uri)?;
         let replayable = replay == Replay::Safe
             || retry::is_idempotent(&parts.method, parts.headers.contains_key(IF_MATCH));
         let mut headers = self.headers.clone();
@@ -130,6 +157,21 @@ impl Transport {
             span.record("attempts", attempt);
             return self.read(response).await;
         }
+    }
+
+    /// The request's URL: on the base URL's origin, the parsed origin with this path
+    /// and query (no host parsing per request); elsewhere, parsed in full.
+    fn url(&self, uri: &http::Uri) -> Result<reqwest::Url> {
+        let same_origin = uri.scheme_str() == Some(self.origin.scheme.as_str())
+            && uri.authority().map(|a| a.as_str()) == Some(self.origin.authority.as_str());
+        if same_origin {
+            let mut url = self.origin.url.clone();
+            url.set_path(uri.path());
+            url.set_query(uri.query());
+            return Ok(url);
+        }
+        reqwest::Url::parse(&uri.to_string())
+            .map_err(|e| Error::InvalidInput(format!("invalid request URL: {e}")))
     }
 
     async fn authorization(&self) -> Result<Option<HeaderValue>> {

@@ -89,9 +89,21 @@ impl CompareOp {
     /// Parses an operator, case-insensitively (RFC 7644 §3.4.2.2: "Attribute names and
     /// attribute operators used in filters are case insensitive").
     pub fn parse(s: &str) -> Option<CompareOp> {
-        CompareOp::ALL
-            .into_iter()
-            .find(|op| op.as_str().eq_ignore_ascii_case(s))
+        let &[a, b] = s.as_bytes() else {
+            return None;
+        };
+        Some(match [a.to_ascii_lowercase(), b.to_ascii_lowercase()] {
+            [b'e', b'q'] => CompareOp::Eq,
+            [b'n', b'e'] => CompareOp::Ne,
+            [b'c', b'o'] => CompareOp::Co,
+            [b's', b'w'] => CompareOp::Sw,
+            [b'e', b'w'] => CompareOp::Ew,
+            [b'g', b't'] => CompareOp::Gt,
+            [b'g', b'e'] => CompareOp::Ge,
+            [b'l', b't'] => CompareOp::Lt,
+            [b'l', b'e'] => CompareOp::Le,
+            _ => return None,
+        })
     }
 
     /// True for the ordering operators `gt`, `ge`, `lt` and `le`.

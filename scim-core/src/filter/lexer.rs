@@ -28,12 +28,50 @@ pub(crate) struct Scanner<'a> {
     lenient: bool,
 }
 
+/// Byte classes, looked up in one table: the scanner's inner loops are one load and one
+/// test per byte.
+const WORD: u8 = 1;
+const NAME: u8 = 2;
+const STRING_STOP: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut class = 0;
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            class |= WORD | NAME;
+        }
+        if matches!(b, b'.' | b':' | b'$' | b'/' | b'%') {
+            class |= WORD;
+        }
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            class |= STRING_STOP;
+        }
+        table[i] = class;
+        i += 1;
+    }
+    table
+};
+
 /// True for a character that can appear in an attribute path: the RFC 7643 §2.1
 /// `nameChar`s, `.` between name and sub-attribute, `$` (the `$ref` sub-attribute of
 /// RFC 7643) and what schema URIs contain (`:`, `/`, `%`). The path is validated after
 /// it is scanned.
 pub(crate) fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'$' | b'/' | b'%')
+    CLASS[b as usize] & WORD != 0
+}
+
+/// RFC 7643 §2.1 `nameChar = "-" / "_" / DIGIT / ALPHA`.
+pub(crate) fn is_name_byte(b: u8) -> bool {
+    CLASS[b as usize] & NAME != 0
+}
+
+/// A scanned word and the offset (in the word) of its last `:`, if any.
+pub(crate) struct Word<'a> {
+    pub text: &'a str,
+    pub last_colon: Option<usize>,
 }
 
 impl<'a> Scanner<'a> {
@@ -90,11 +128,35 @@ impl<'a> Scanner<'a> {
 
     /// Scans a run of [`is_word_byte`]s; empty when there is none.
     pub fn word(&mut self) -> &'a str {
+        self.path_word().text
+    }
+
+    /// Scans a run of [`is_word_byte`]s, noting its last `:` (where a URI prefix ends).
+    pub fn path_word(&mut self) -> Word<'a> {
         let start = self.pos;
-        while self.peek().is_some_and(is_word_byte) {
+        let mut last_colon = None;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if !is_word_byte(b) {
+                break;
+            }
+            if b == b':' {
+                last_colon = Some(self.pos - start);
+            }
             self.pos += 1;
         }
-        &self.input[start..self.pos]
+        Word {
+            text: &self.input[start..self.pos],
+            last_colon,
+        }
+    }
+
+    /// True when `kw` (ASCII, lower case) is at the cursor as a whole word, in any case.
+    pub fn at_keyword(&self, kw: &str) -> bool {
+        let end = self.pos + kw.len();
+        self.bytes
+            .get(self.pos..end)
+            .is_some_and(|w| w.eq_ignore_ascii_case(kw.as_bytes()))
+            && !self.bytes.get(end).is_some_and(|&b| is_word_byte(b))
     }
 
     /// The word at the cursor, without consuming it.
@@ -128,6 +190,13 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         // Fast path: no escape before the closing quote.
         loop {
+            while self
+                .bytes
+                .get(self.pos)
+                .is_some_and(|&b| CLASS[b as usize] & STRING_STOP == 0)
+            {
+                self.pos += 1;
+            }
             match self.peek() {
                 None => return Err(self.unterminated(open)),
                 Some(b'"') => {
@@ -149,7 +218,7 @@ impl<'a> Scanner<'a> {
         loop {
             let run = self.pos;
             while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || (b < 0x20 && !self.lenient) {
+                if CLASS[b as usize] & STRING_STOP != 0 && (b >= 0x20 || !self.lenient) {
                     break;
                 }
                 self.pos += 1;

@@ -31,7 +31,7 @@
 //! - Spaces before and after the whole filter are ignored.
 
 use crate::filter::ast::{AttrPath, CompareOp, Filter, ParseOptions};
-use crate::filter::lexer::{describe_at, PResult, ParseError, Scanner};
+use crate::filter::lexer::{describe_at, is_name_byte, PResult, ParseError, Scanner, Word};
 use crate::path::Path;
 
 /// Where an expression is parsed: value filters may not hold value paths.
@@ -75,15 +75,15 @@ impl<'a> Parser<'a> {
         if !self.s.at_end() {
             return Err(self.s.error("`and`, `or` or end of input"));
         }
-        Ok(f)
+        Ok(*f)
     }
 
     /// Parses a whole PATCH path.
     pub fn path(mut self) -> PResult<Path> {
         self.s.skip_ws();
         let start = self.s.pos();
-        let word = self.s.word();
-        if word.is_empty() {
+        let word = self.s.path_word();
+        if word.text.is_empty() {
             return Err(self.s.error("an attribute path"));
         }
         let attr = attr_path(&self.s, word, start)?;
@@ -99,7 +99,7 @@ impl<'a> Parser<'a> {
                     "end of path (a value filter follows the attribute, not its sub-attribute)",
                 ));
             }
-            path.filter = Some(self.value_filter()?);
+            path.filter = Some(*self.value_filter()?);
             if self.s.peek() == Some(b'.') {
                 self.s.bump();
                 path.sub_attr = Some(self.sub_attr_name()?);
@@ -132,7 +132,7 @@ impl<'a> Parser<'a> {
         let save = self.s.pos();
         let spaced = self.s.skip_ws();
         let at = self.s.pos();
-        if !self.s.peek_word().eq_ignore_ascii_case(kw) {
+        if !self.s.at_keyword(kw) {
             self.s.set_pos(save);
             return Ok(false);
         }
@@ -147,42 +147,46 @@ impl<'a> Parser<'a> {
         Ok(true)
     }
 
-    fn or(&mut self, ctx: Ctx) -> PResult<Filter> {
+    // The parsing functions return boxed trees: a `Filter` is large, and the `and`/`or`
+    // nodes hold boxes anyway, so each node is written once instead of being moved up
+    // through every level of the descent.
+
+    fn or(&mut self, ctx: Ctx) -> PResult<Box<Filter>> {
         let mut left = self.and(ctx)?;
         while self.keyword("or")? {
             let right = self.and(ctx)?;
-            left = Filter::Or(Box::new(left), Box::new(right));
+            left = Box::new(Filter::Or(left, right));
         }
         Ok(left)
     }
 
-    fn and(&mut self, ctx: Ctx) -> PResult<Filter> {
+    fn and(&mut self, ctx: Ctx) -> PResult<Box<Filter>> {
         let mut left = self.unary(ctx)?;
         while self.keyword("and")? {
             let right = self.unary(ctx)?;
-            left = Filter::And(Box::new(left), Box::new(right));
+            left = Box::new(Filter::And(left, right));
         }
         Ok(left)
     }
 
     /// `not (...)`, `(...)` or an attribute expression / value path.
-    fn unary(&mut self, ctx: Ctx) -> PResult<Filter> {
+    fn unary(&mut self, ctx: Ctx) -> PResult<Box<Filter>> {
         let start = self.s.pos();
         if self.s.peek() == Some(b'(') {
             return self.group(ctx);
         }
-        let word = self.s.word();
-        if word.is_empty() {
+        let word = self.s.path_word();
+        if word.text.is_empty() {
             return Err(self.s.error(EXPECT_EXPR));
         }
-        if word.eq_ignore_ascii_case("not") && self.s.peek() != Some(b'[') {
+        if word.text.eq_ignore_ascii_case("not") && self.s.peek() != Some(b'[') {
             let after = self.s.pos();
             self.s.skip_ws();
             if self.s.peek() == Some(b'(') {
                 // RFC 7644 §3.4.2.2: `not` "... with or without the space" is read as
                 // `*1"not" "(" FILTER ")"`; a space between them is tolerated.
                 let inner = self.group(ctx)?;
-                return Ok(Filter::Not(Box::new(inner)));
+                return Ok(Box::new(Filter::Not(inner)));
             }
             if CompareOp::parse(self.s.peek_word()).is_none()
                 && !self.s.peek_word().eq_ignore_ascii_case("pr")
@@ -213,21 +217,21 @@ impl<'a> Parser<'a> {
                 self.s.bump();
                 let sub = self.sub_attr_name()?;
                 let cmp = self.attr_exp(AttrPath::new(sub))?;
-                return Ok(Filter::ValuePath {
+                return Ok(Box::new(Filter::ValuePath {
                     attr: path,
-                    filter: Box::new(Filter::And(Box::new(inner), Box::new(cmp))),
-                });
+                    filter: Box::new(Filter::And(inner, cmp)),
+                }));
             }
-            return Ok(Filter::ValuePath {
+            return Ok(Box::new(Filter::ValuePath {
                 attr: path,
-                filter: Box::new(inner),
-            });
+                filter: inner,
+            }));
         }
         self.attr_exp(path)
     }
 
     /// `( FILTER )` at the cursor.
-    fn group(&mut self, ctx: Ctx) -> PResult<Filter> {
+    fn group(&mut self, ctx: Ctx) -> PResult<Box<Filter>> {
         self.enter(self.s.pos())?;
         self.s.bump();
         self.s.skip_ws();
@@ -242,7 +246,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `[ valFilter ]` at the cursor.
-    fn value_filter(&mut self) -> PResult<Filter> {
+    fn value_filter(&mut self) -> PResult<Box<Filter>> {
         self.enter(self.s.pos())?;
         self.s.bump();
         self.s.skip_ws();
@@ -268,7 +272,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `SP "pr"` or `SP compareOp SP compValue` after an attribute path.
-    fn attr_exp(&mut self, path: AttrPath) -> PResult<Filter> {
+    fn attr_exp(&mut self, path: AttrPath) -> PResult<Box<Filter>> {
         let spaced = self.s.skip_ws();
         let at = self.s.pos();
         let word = self.s.word();
@@ -280,7 +284,7 @@ impl<'a> Parser<'a> {
             return Err(self.s.error_at(at, "a space"));
         }
         if word.eq_ignore_ascii_case("pr") {
-            return Ok(Filter::Present(path));
+            return Ok(Box::new(Filter::Present(path)));
         }
         let Some(op) = CompareOp::parse(word) else {
             return Err(self.s.error_at(at, EXPECT_OP));
@@ -290,7 +294,7 @@ impl<'a> Parser<'a> {
             return Err(self.s.error("a space after the operator"));
         }
         let value = self.value()?;
-        Ok(Filter::Compare { path, op, value })
+        Ok(Box::new(Filter::Compare { path, op, value }))
     }
 
     /// `compValue`.
@@ -326,8 +330,8 @@ pub(crate) fn attr_path_only(input: &str, options: &ParseOptions) -> PResult<Att
     let mut s = parser.s;
     s.skip_ws();
     let start = s.pos();
-    let word = s.word();
-    if word.is_empty() {
+    let word = s.path_word();
+    if word.text.is_empty() {
         return Err(s.error("an attribute path"));
     }
     let path = attr_path(&s, word, start)?;
@@ -338,62 +342,82 @@ pub(crate) fn attr_path_only(input: &str, options: &ParseOptions) -> PResult<Att
     Ok(path)
 }
 
-/// Validates a scanned attribute path and splits it into URN, name and sub-attribute.
-fn attr_path(s: &Scanner<'_>, word: &str, start: usize) -> PResult<AttrPath> {
-    let (urn, rest, rest_at) = match word.rfind(':') {
+/// Validates a scanned attribute path and splits it into URN, name and sub-attribute, in
+/// one pass over the name part.
+fn attr_path(s: &Scanner<'_>, word: Word<'_>, start: usize) -> PResult<AttrPath> {
+    let text = word.text;
+    let (urn, rest, rest_at) = match word.last_colon {
         Some(i) => {
-            let urn = &word[..i];
+            let urn = &text[..i];
             if !urn.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
                 return Err(s.error_at(
                     start,
                     "an attribute name or a schema URI starting with a letter",
                 ));
             }
-            (Some(urn), &word[i + 1..], start + i + 1)
+            (Some(urn), &text[i + 1..], start + i + 1)
         }
-        None => (None, word, start),
+        None => (None, text, start),
     };
-    let (name, sub) = match rest.find('.') {
-        Some(i) => (&rest[..i], Some((&rest[i + 1..], rest_at + i + 1))),
-        None => (rest, None),
-    };
-    check_name(s, name, rest_at)?;
-    if let Some((sub, sub_at)) = sub {
-        let dot = sub.find('.');
-        check_name(s, &sub[..dot.unwrap_or(sub.len())], sub_at)?;
-        if let Some(dot) = dot {
-            return Err(s.error_at(
-                sub_at + dot,
-                "end of the attribute path (at most one sub-attribute)",
-            ));
+    let name_len = name_prefix(s, rest, rest_at)?;
+    let name = &rest[..name_len];
+    let sub = match rest.as_bytes().get(name_len) {
+        None => None,
+        Some(b'.') => {
+            let sub = &rest[name_len + 1..];
+            let sub_at = rest_at + name_len + 1;
+            let sub_len = name_prefix(s, sub, sub_at)?;
+            match sub.as_bytes().get(sub_len) {
+                None => Some(sub),
+                Some(b'.') => {
+                    return Err(s.error_at(
+                        sub_at + sub_len,
+                        "end of the attribute path (at most one sub-attribute)",
+                    ))
+                }
+                Some(_) => return Err(bad_name_char(s, sub_at + sub_len)),
+            }
         }
-    }
+        Some(_) => return Err(bad_name_char(s, rest_at + name_len)),
+    };
     Ok(AttrPath {
         urn: urn.map(str::to_owned),
         name: name.to_owned(),
-        sub_attr: sub.map(|(s, _)| s.to_owned()),
+        sub_attr: sub.map(str::to_owned),
     })
 }
 
-/// RFC 7643 §2.1: `ATTRNAME = ALPHA *(nameChar)`, `nameChar = "-" / "_" / DIGIT / ALPHA`
-/// (and a leading `$` for `$ref`).
-fn check_name(s: &Scanner<'_>, name: &str, at: usize) -> PResult<()> {
-    let bytes = name.as_bytes();
+/// The length of the ATTRNAME at the start of `text` (RFC 7643 §2.1: `ATTRNAME = ALPHA
+/// *(nameChar)`, `nameChar = "-" / "_" / DIGIT / ALPHA`; a leading `$` is allowed for
+/// `$ref`). What follows it is for the caller to judge.
+fn name_prefix(s: &Scanner<'_>, text: &str, at: usize) -> PResult<usize> {
+    let bytes = text.as_bytes();
     match bytes.first() {
-        None => return Err(s.error_at(at, "an attribute name")),
+        None | Some(b'.') => return Err(s.error_at(at, "an attribute name")),
         Some(b) if b.is_ascii_alphabetic() || *b == b'$' => {}
         Some(_) => return Err(s.error_at(at, "an attribute name starting with a letter")),
     }
-    if let Some(i) = bytes[1..]
-        .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-    {
-        let offset = at + 1 + i;
-        return Err(ParseError {
-            offset,
-            expected: "a letter, digit, `-` or `_` in the attribute name".into(),
-            found: describe_char(s.input(), offset),
-        });
+    let mut i = 1;
+    while bytes.get(i).is_some_and(|&b| is_name_byte(b)) {
+        i += 1;
+    }
+    Ok(i)
+}
+
+/// A character that cannot be in an attribute name, at `offset`.
+fn bad_name_char(s: &Scanner<'_>, offset: usize) -> ParseError {
+    ParseError {
+        offset,
+        expected: "a letter, digit, `-` or `_` in the attribute name".into(),
+        found: describe_char(s.input(), offset),
+    }
+}
+
+/// Validates a whole ATTRNAME (a sub-attribute after a value path).
+fn check_name(s: &Scanner<'_>, name: &str, at: usize) -> PResult<()> {
+    let len = name_prefix(s, name, at)?;
+    if len < name.len() {
+        return Err(bad_name_char(s, at + len));
     }
     Ok(())
 }

@@ -38,16 +38,35 @@ pub fn parse_resource<B: AsRef<[u8]>>(response: &Response<B>) -> Result<Resource
             path: None,
         });
     }
-    Resource::from_slice(body).map_err(|e| not_json(e, body))
+    // The fast path parses once, without tracking paths; only a body that fails is
+    // parsed again to say where.
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => Resource::from_value(value),
+        Err(_) => Err(Resource::from_slice(body)
+            .err()
+            .map(|e| not_json(e, body))
+            .unwrap_or_else(|| Error::Decode {
+                message: "the body is not JSON".into(),
+                path: None,
+            })),
+    }
 }
 
 /// Decodes a successful response's body into `T`, keeping the JSON path of a failure.
 pub fn parse_json<T: DeserializeOwned, B: AsRef<[u8]>>(response: &Response<B>) -> Result<T> {
     let body = success_body(response)?;
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut de)
-        .map_err(Error::decode)
-        .map_err(|e| not_json(e, body))
+    let err = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => Error::decode(e),
+        Ok(_) => Error::Decode {
+            message: "trailing characters after the JSON document".into(),
+            path: None,
+        },
+    };
+    Err(not_json(err, body))
 }
 
 /// Adds the start of the body to a decode error whose body was not JSON at all, so an

@@ -1,13 +1,15 @@
 //! The lenient decoder and strict encoder behind the typed structs.
 //!
 //! Every typed struct is declared with [`scim_struct!`], which generates the struct (with
-//! its `extra` map), a case-insensitive decoder from a JSON value and an encoder that
-//! writes the RFC's key spellings. The rules, shared by every struct:
+//! its `extra` map) and serde implementations: a streaming, case-insensitive
+//! `Deserialize` (the same code decodes JSON text and a [`Resource`](super::Resource)'s
+//! values, with no intermediate tree for JSON text) and a `Serialize` that writes the RFC's
+//! key spellings. The rules, shared by every struct:
 //!
 //! - Input keys match the RFC name case-insensitively (RFC 7643 §2.1: "Attribute names
 //!   are case insensitive"); output keys are the RFC's spelling.
 //! - A key the struct does not model goes to `extra` with its value, as given.
-//! - An explicit `null` for a modelled attribute leaves the field `None` and is kept in
+//! - An explicit `null` for a modelled attribute leaves the field empty and is kept in
 //!   `extra` (so a round trip writes it back); it is dropped on output when the field has
 //!   since been set. RFC 7643 §2.5: "Unassigned attributes, the null value, or empty array
 //!   ... SHALL be considered to be equivalent in 'state'", but a PUT may still use `null`
@@ -15,126 +17,163 @@
 //! - When two keys differ only by case, the RFC spelling fills the field (else the first
 //!   one) and the other goes to `extra`: nothing the server sent is lost.
 //! - Scalars are coerced where the meaning is unambiguous (an integer sent as `"10"`, a
-//!   boolean as `"True"`, a string attribute sent as a number); any other type mismatch is
-//!   an [`Error::Decode`] naming the JSON path (`emails[1].primary`).
+//!   boolean as `"True"`, a string attribute sent as a number); a single value where an
+//!   array is expected is a one-element array. Any other type mismatch is an
+//!   [`Error::Decode`] naming the JSON path (`emails[1].primary`).
 
-use serde_json::{Map, Number, Value};
+use std::fmt;
+use std::marker::PhantomData;
 
-use super::json_type_name;
+use serde::de::{
+    self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
+use serde::ser::{Serialize, Serializer};
+use serde_json::Value;
+
 use crate::error::Error;
 
-/// A decoding failure with the JSON path where it happened, built from the inside out
-/// (each level prepends its key or index while the error travels up).
-#[derive(Debug)]
-pub(crate) struct DecodeError {
-    message: String,
-    path: String,
+/// Decodes `T` from a JSON value, keeping the JSON path of any error.
+///
+/// The value is first decoded without path tracking, borrowing it (the fast path); only
+/// when that fails is it decoded again, consuming it, with tracking.
+pub(crate) fn from_value<T: de::DeserializeOwned>(value: Value) -> Result<T, Error> {
+    match T::deserialize(&value) {
+        Ok(decoded) => Ok(decoded),
+        Err(_) => serde_path_to_error::deserialize(value).map_err(Error::decode),
+    }
 }
 
-impl DecodeError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
-        DecodeError {
-            message: message.into(),
-            path: String::new(),
+/// Decodes `T` from JSON text (one value, then only whitespace). The text is decoded
+/// without path tracking first (the fast path); only when that fails is it decoded again
+/// with tracking, to report the JSON path of the error.
+pub(crate) fn from_json<T: de::DeserializeOwned>(json: &str) -> Result<T, Error> {
+    match serde_json::from_str(json) {
+        Ok(value) => Ok(value),
+        Err(plain) => {
+            let mut de = serde_json::Deserializer::from_str(json);
+            let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+            match tracked {
+                Err(e) => Err(Error::decode(e)),
+                // Only trailing characters fail outside the value itself.
+                Ok(_) => Err(Error::Decode {
+                    message: plain.to_string(),
+                    path: None,
+                }),
+            }
         }
     }
+}
 
-    /// "expected X, found <type of v>".
-    pub(crate) fn expected(what: &str, found: &Value) -> Self {
-        DecodeError::new(format!("expected {what}, found {}", json_type_name(found)))
+/// A map key, borrowed from the input when it can be.
+pub(crate) struct Key<'de>(pub(crate) std::borrow::Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
     }
+}
 
-    /// Prepends an object key to the path.
-    pub(crate) fn at_key(mut self, key: &str) -> Self {
-        self.path = if self.path.is_empty() || self.path.starts_with('[') {
-            format!("{key}{}", self.path)
-        } else {
-            format!("{key}.{}", self.path)
-        };
-        self
-    }
-
-    /// Prepends an array index to the path.
-    pub(crate) fn at_index(mut self, index: usize) -> Self {
-        self.path = if self.path.is_empty() || self.path.starts_with('[') {
-            format!("[{index}]{}", self.path)
-        } else {
-            format!("[{index}].{}", self.path)
-        };
-        self
-    }
-
-    /// Prepends a path already rendered by another decoder (`Resources[2]`).
-    pub(crate) fn from_error(err: Error) -> Self {
-        match err {
-            Error::Decode { message, path } => DecodeError {
+/// Prefixes the path of an [`Error::Decode`] (`Resources[2]` + `emails[0].value`).
+pub(crate) fn prefix_path(err: Error, prefix: &str) -> Error {
+    match err {
+        Error::Decode { message, path } => {
+            let path = match path {
+                None => prefix.to_owned(),
+                Some(p) if p.starts_with('[') => format!("{prefix}{p}"),
+                Some(p) => format!("{prefix}.{p}"),
+            };
+            Error::Decode {
                 message,
-                path: path.unwrap_or_default(),
-            },
-            other => DecodeError::new(other.to_string()),
+                path: Some(path),
+            }
         }
+        other => other,
     }
 }
 
-impl From<DecodeError> for Error {
-    fn from(e: DecodeError) -> Self {
-        Error::Decode {
-            message: e.message,
-            path: (!e.path.is_empty()).then_some(e.path),
-        }
+/// Lenient decoding of one value (see the module documentation).
+pub(crate) trait Lenient: Sized {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+/// Whether a field is written at all (an absent `Option` is not).
+pub(crate) trait Present {
+    fn is_present(&self) -> bool {
+        true
     }
 }
 
-/// Decoding from a JSON value, leniently (see the module documentation).
-pub(crate) trait FromJson: Sized {
-    fn from_json(value: Value) -> Result<Self, DecodeError>;
-}
-
-/// Encoding to a JSON value, strictly per RFC.
-pub(crate) trait ToJson {
-    fn to_json(&self) -> Value;
-
-    fn into_json(self) -> Value
-    where
-        Self: Sized,
-    {
-        self.to_json()
-    }
-
-    /// The value to write for a field of this type, `None` to write nothing.
-    fn emit(&self) -> Option<Value> {
-        Some(self.to_json())
-    }
-
-    /// [`ToJson::emit`], by value.
-    fn into_emit(self) -> Option<Value>
-    where
-        Self: Sized,
-    {
-        Some(self.into_json())
-    }
-}
-
-/// How one field is decoded and encoded. [`Plain`] uses the type's own
-/// [`FromJson`]/[`ToJson`]; other codecs change the wire form of a single field.
+/// How one field is decoded and encoded. [`Plain`] uses the type's own [`Lenient`] and
+/// `Serialize`; other codecs change the wire form of a single field.
 pub(crate) trait FieldCodec<T> {
-    fn decode(value: Value) -> Result<T, DecodeError>;
-    fn encode(field: &T) -> Option<Value>;
-    fn encode_owned(field: T) -> Option<Value>;
+    fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error>;
+    fn is_present(field: &T) -> bool;
+    fn serialize<S: Serializer>(field: &T, s: S) -> Result<S::Ok, S::Error>;
 }
 
 /// The default field codec.
 pub(crate) struct Plain;
 
-impl<T: FromJson + ToJson> FieldCodec<T> for Plain {
-    fn decode(value: Value) -> Result<T, DecodeError> {
-        T::from_json(value)
+impl<T: Lenient + Serialize + Present> FieldCodec<T> for Plain {
+    fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        T::deserialize_lenient(d)
     }
-    fn encode(field: &T) -> Option<Value> {
-        field.emit()
+    fn is_present(field: &T) -> bool {
+        field.is_present()
     }
-    fn encode_owned(field: T) -> Option<Value> {
-        field.into_emit()
+    fn serialize<S: Serializer>(field: &T, s: S) -> Result<S::Ok, S::Error> {
+        field.serialize(s)
+    }
+}
+
+/// Serializes a field through its codec.
+pub(crate) struct Encoded<'a, C, T>(pub(crate) &'a T, pub(crate) PhantomData<C>);
+
+impl<C: FieldCodec<T>, T> Serialize for Encoded<'_, C, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        C::serialize(self.0, s)
+    }
+}
+
+/// Decodes a field through its codec; `None` for an explicit `null`.
+pub(crate) struct FieldSeed<C, T>(pub(crate) PhantomData<(C, T)>);
+
+impl<'de, C: FieldCodec<T>, T> DeserializeSeed<'de> for FieldSeed<C, T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        struct V<C, T>(PhantomData<(C, T)>);
+        impl<'de, C: FieldCodec<T>, T> Visitor<'de> for V<C, T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value or null")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+                C::deserialize(d).map(Some)
+            }
+        }
+        d.deserialize_option(V::<C, T>(PhantomData))
     }
 }
 
@@ -144,204 +183,254 @@ impl<T: FromJson + ToJson> FieldCodec<T> for Plain {
 pub(crate) struct StatusString;
 
 impl FieldCodec<u16> for StatusString {
-    fn decode(value: Value) -> Result<u16, DecodeError> {
-        let n = u64::from_json(value)?;
+    fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+        let n = u64::deserialize_lenient(d)?;
         u16::try_from(n)
             .ok()
             .filter(|s| (100..=999).contains(s))
-            .ok_or_else(|| DecodeError::new(format!("{n} is not an HTTP status code")))
+            .ok_or_else(|| de::Error::custom(format!("{n} is not an HTTP status code")))
     }
-    fn encode(field: &u16) -> Option<Value> {
-        Some(Value::String(field.to_string()))
+    fn is_present(_: &u16) -> bool {
+        true
     }
-    fn encode_owned(field: u16) -> Option<Value> {
-        Self::encode(&field)
+    fn serialize<S: Serializer>(field: &u16, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(field)
     }
 }
 
-impl FromJson for String {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        match value {
-            Value::String(s) => Ok(s),
-            // Some servers send numeric ids (`"id": 42`); the text of the number is what
-            // a client needs to build a URL, so it is accepted as that text.
-            Value::Number(n) => Ok(n.to_string()),
-            other => Err(DecodeError::expected("a string", &other)),
+/// `schemas`: written when non-empty. A struct decoded from input without `schemas` (RFC
+/// 7644 §3.4.2's own list example returns resources without it) is written back without
+/// it; structs built with `new()` or `Default::default()` carry their core schema URN.
+pub(crate) struct Schemas;
+
+impl FieldCodec<Vec<String>> for Schemas {
+    fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        Vec::<String>::deserialize_lenient(d)
+    }
+    fn is_present(field: &Vec<String>) -> bool {
+        !field.is_empty()
+    }
+    fn serialize<S: Serializer>(field: &Vec<String>, s: S) -> Result<S::Ok, S::Error> {
+        field.serialize(s)
+    }
+}
+
+/// A string attribute. Some servers send numeric ids (`"id": 42`); the text of the number
+/// is what a client needs to build a URL, so a number is accepted as that text.
+impl Lenient for String {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_owned())
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+                Ok(v)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+                Ok(
+                    serde_json::Number::from_f64(v)
+                        .map_or_else(|| v.to_string(), |n| n.to_string()),
+                )
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
-impl ToJson for String {
-    fn to_json(&self) -> Value {
-        Value::String(self.clone())
-    }
-    fn into_json(self) -> Value {
-        Value::String(self)
-    }
-}
-
-impl FromJson for bool {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        match &value {
-            Value::Bool(b) => Ok(*b),
-            // Real servers (and IdPs' PATCH bodies) send "True"/"False".
-            Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Ok(true),
-            Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Ok(false),
-            other => Err(DecodeError::expected("a boolean", other)),
+/// A boolean attribute; `"True"`/`"false"` strings (sent by real servers and IdPs) are
+/// accepted.
+impl Lenient for bool {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a boolean")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+                Ok(v)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+                match v.trim() {
+                    t if t.eq_ignore_ascii_case("true") => Ok(true),
+                    t if t.eq_ignore_ascii_case("false") => Ok(false),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
-impl ToJson for bool {
-    fn to_json(&self) -> Value {
-        Value::Bool(*self)
-    }
-}
-
-impl FromJson for u64 {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        match &value {
-            Value::Number(n) => n
-                .as_u64()
-                .or_else(|| {
-                    // `10.0` is an integer in JSON's number model.
-                    n.as_f64()
-                        .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
-                        .map(|f| f as u64)
-                })
-                .ok_or_else(|| {
-                    DecodeError::new(format!("expected a non-negative integer, found {n}"))
-                }),
-            // Numbers sent as strings (`"totalResults": "10"`) are a common deviation.
-            Value::String(s) => s.trim().parse::<u64>().map_err(|_| {
-                DecodeError::new(format!("expected a non-negative integer, found \"{s}\""))
-            }),
-            other => Err(DecodeError::expected("a non-negative integer", other)),
+/// A non-negative integer; numbers sent as strings (`"totalResults": "10"`) and integral
+/// floats (`10.0`) are accepted.
+impl Lenient for u64 {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = u64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a non-negative integer")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+                Ok(v)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+                u64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
+                if v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v) {
+                    Ok(v as u64)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
+                v.trim()
+                    .parse()
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
-impl ToJson for u64 {
-    fn to_json(&self) -> Value {
-        Value::Number(Number::from(*self))
+impl Lenient for Value {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::Deserialize::deserialize(d)
     }
 }
 
-impl FromJson for Value {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        Ok(value)
+impl<T: Lenient> Lenient for Option<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        FieldSeed::<Plain, LenientOnly<T>>(PhantomData)
+            .deserialize(d)
+            .map(|o| o.map(|v| v.0))
     }
 }
 
-impl ToJson for Value {
-    fn to_json(&self) -> Value {
-        self.clone()
-    }
-    fn into_json(self) -> Value {
-        self
+/// Adapts a [`Lenient`] type to [`Plain`] for decoding only.
+struct LenientOnly<T>(T);
+
+impl<T> Present for LenientOnly<T> {}
+
+impl<T> Serialize for LenientOnly<T> {
+    fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("decode-only adapter"))
     }
 }
 
-impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        match value {
-            Value::Null => Ok(None),
-            v => T::from_json(v).map(Some),
+impl<T: Lenient> Lenient for LenientOnly<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize_lenient(d).map(LenientOnly)
+    }
+}
+
+/// A lenient value as a `DeserializeSeed`, for array elements.
+struct Seed<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::deserialize_lenient(d)
+    }
+}
+
+/// An array; a single value where an array is expected (`"emails": {...}`) is taken as a
+/// one-element array — a deviation seen in the wild, and no data is lost.
+impl<T: Lenient> Lenient for Vec<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Lenient> Visitor<'de> for V<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(item) = seq.next_element_seed(Seed::<T>(PhantomData))? {
+                    out.push(item);
+                }
+                Ok(out)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+                let d = de::value::MapAccessDeserializer::new(map);
+                Ok(vec![T::deserialize_lenient(d)?])
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<T>, E> {
+                Ok(vec![T::deserialize_lenient(v.into_deserializer())?])
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Vec<T>, E> {
+                Ok(vec![T::deserialize_lenient(v.into_deserializer())?])
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<T>, E> {
+                Ok(vec![T::deserialize_lenient(v.into_deserializer())?])
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<T>, E> {
+                Ok(vec![T::deserialize_lenient(v.into_deserializer())?])
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<T>, E> {
+                Ok(vec![T::deserialize_lenient(v.into_deserializer())?])
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<T>, E> {
+                Ok(vec![T::deserialize_lenient(v.into_deserializer())?])
+            }
         }
+        d.deserialize_any(V::<T>(PhantomData))
     }
 }
 
-impl<T: ToJson> ToJson for Option<T> {
-    fn to_json(&self) -> Value {
-        self.as_ref().map_or(Value::Null, T::to_json)
-    }
-    fn into_json(self) -> Value {
-        self.map_or(Value::Null, T::into_json)
-    }
-    fn emit(&self) -> Option<Value> {
-        self.as_ref().map(T::to_json)
-    }
-    fn into_emit(self) -> Option<Value> {
-        self.map(T::into_json)
+impl Lenient for super::Meta {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::Deserialize::deserialize(d)
     }
 }
 
-impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        match value {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| T::from_json(v).map_err(|e| e.at_index(i)))
-                .collect(),
-            // A single value where an array is expected (`"emails": {...}`) is taken as a
-            // one-element array: a deviation seen in the wild, and no data is lost.
-            single => Ok(vec![T::from_json(single)?]),
-        }
+impl Lenient for crate::error::ScimType {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de::Deserialize::deserialize(d)
     }
 }
 
-impl<T: ToJson> ToJson for Vec<T> {
-    fn to_json(&self) -> Value {
-        Value::Array(self.iter().map(T::to_json).collect())
-    }
-    fn into_json(self) -> Value {
-        Value::Array(self.into_iter().map(T::into_json).collect())
-    }
-}
-
-impl FromJson for super::Meta {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        super::Meta::from_value(&value).ok_or_else(|| DecodeError::expected("an object", &value))
+impl Present for String {}
+impl Present for bool {}
+impl Present for u64 {}
+impl Present for Value {}
+impl Present for super::Meta {}
+impl Present for crate::error::ScimType {}
+impl<T> Present for Vec<T> {}
+impl<T> Present for Option<T> {
+    fn is_present(&self) -> bool {
+        self.is_some()
     }
 }
 
-impl ToJson for super::Meta {
-    fn to_json(&self) -> Value {
-        self.to_value()
-    }
-}
-
-/// The object a value must be.
-pub(crate) fn expect_object(value: Value) -> Result<Map<String, Value>, DecodeError> {
-    match value {
-        Value::Object(map) => Ok(map),
-        other => Err(DecodeError::expected("an object", &other)),
-    }
-}
-
-/// Appends `extra` to an encoded object. A key already written by a field wins over an
-/// `extra` entry with the same spelling, and an `extra` `null` whose key names a field
-/// that is set (case-insensitively) is dropped: the field's value replaced it.
-pub(crate) fn write_extra(map: &mut Map<String, Value>, extra: &Map<String, Value>) {
-    for (key, value) in extra {
-        if keep_extra(map, key, value) {
-            map.insert(key.clone(), value.clone());
-        }
-    }
-}
-
-/// [`write_extra`], by value.
-pub(crate) fn write_extra_owned(map: &mut Map<String, Value>, extra: Map<String, Value>) {
-    for (key, value) in extra {
-        if keep_extra(map, &key, &value) {
-            map.insert(key, value);
-        }
-    }
-}
-
-fn keep_extra(map: &Map<String, Value>, key: &str, value: &Value) -> bool {
-    if map.contains_key(key) {
-        return false;
-    }
-    !(value.is_null() && super::get_ci(map, key).is_some())
+/// Whether an `extra` entry is written after the fields: a key already written by a field
+/// wins over an `extra` entry with the same spelling, and an `extra` `null` whose key names
+/// a written field (case-insensitively) is dropped — the field's value replaced it.
+pub(crate) fn write_extra_entry(written: &[(&str, bool)], key: &str, value: &Value) -> bool {
+    !written.iter().any(|(k, present)| {
+        *present && (*k == key || (value.is_null() && k.eq_ignore_ascii_case(key)))
+    })
 }
 
 /// Declares a typed SCIM struct: its fields (each with the RFC key it is read from and
-/// written to), an `extra` map for everything else, the lenient decoder and the strict
-/// encoder, `Serialize`/`Deserialize`, and `from_value`/`to_value`.
+/// written to), an `extra` map for everything else, the lenient streaming `Deserialize`,
+/// the strict `Serialize`, and `from_value`/`to_value`/`from_json`/`to_json`.
 ///
-/// A field may name a codec (`codec = StatusString`) and be `required`.
+/// A field may name a codec (`codec = StatusString`) and be `required = true`. A struct
+/// whose header says `[schemas = URN]` has a `Default` with that URN in `schemas`.
 macro_rules! scim_struct {
     (
         $(#[$meta:meta])*
@@ -373,87 +462,7 @@ macro_rules! scim_struct {
             }
         }
 
-        impl $crate::resource::codec::FromJson for $name {
-            fn from_json(
-                value: ::serde_json::Value,
-            ) -> ::std::result::Result<Self, $crate::resource::codec::DecodeError> {
-                use $crate::resource::codec::FieldCodec as _;
-                let map = $crate::resource::codec::expect_object(value)?;
-                #[allow(non_snake_case, dead_code)]
-                #[derive(Default)]
-                struct Seen { $( $field: bool, )* }
-                let mut seen = Seen::default();
-                let mut out = Self::blank();
-                // Keys spelled as in the RFC are taken first; a key that matches only
-                // case-insensitively (`UserName`) is deferred, so that when both spellings
-                // are present the RFC one fills the field and the other is kept in `extra`.
-                let mut deferred: Vec<(String, ::serde_json::Value)> = Vec::new();
-                for (key, value) in map {
-                    'field: {
-                        $(
-                            if key.eq_ignore_ascii_case($key) {
-                                if key != $key {
-                                    deferred.push((key, value));
-                                    break 'field;
-                                }
-                                if !seen.$field && !value.is_null() {
-                                    out.$field = <$crate::resource::codec::scim_struct!(@codec $($codec)?)>::decode(value)
-                                        .map_err(|e| e.at_key(&key))?;
-                                    seen.$field = true;
-                                    break 'field;
-                                }
-                            }
-                        )*
-                        out.extra.insert(key, value);
-                    }
-                }
-                for (key, value) in deferred {
-                    'field: {
-                        $(
-                            if !seen.$field && !value.is_null() && key.eq_ignore_ascii_case($key) {
-                                out.$field = <$crate::resource::codec::scim_struct!(@codec $($codec)?)>::decode(value)
-                                    .map_err(|e| e.at_key(&key))?;
-                                seen.$field = true;
-                                break 'field;
-                            }
-                        )*
-                        out.extra.insert(key, value);
-                    }
-                }
-                $($(
-                    let _ = stringify!($required);
-                    if !seen.$field {
-                        return Err($crate::resource::codec::DecodeError::new(
-                            format!("missing required attribute `{}`", $key),
-                        ));
-                    }
-                )?)*
-                Ok(out)
-            }
-        }
-
-        impl $crate::resource::codec::ToJson for $name {
-            fn to_json(&self) -> ::serde_json::Value {
-                ::serde_json::Value::Object(self.to_map())
-            }
-            fn into_json(self) -> ::serde_json::Value {
-                ::serde_json::Value::Object(self.into_map())
-            }
-        }
-
         impl $name {
-            /// Decodes from a JSON value (leniently: keys match case-insensitively, and
-            /// unknown keys are kept in `extra`); a type mismatch is an
-            /// [`Error::Decode`](crate::Error::Decode) with its JSON path.
-            pub fn from_value(value: ::serde_json::Value) -> $crate::Result<Self> {
-                <Self as $crate::resource::codec::FromJson>::from_json(value).map_err(Into::into)
-            }
-
-            /// Encodes as a JSON value with the RFC's key names.
-            pub fn to_value(&self) -> ::serde_json::Value {
-                <Self as $crate::resource::codec::ToJson>::to_json(self)
-            }
-
             /// Every field empty, `schemas` included: the starting point of decoding.
             fn blank() -> Self {
                 $name {
@@ -462,51 +471,153 @@ macro_rules! scim_struct {
                 }
             }
 
-            /// The encoded JSON object: modelled attributes in RFC order, then `extra`.
-            fn to_map(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
-                #[allow(unused_imports)]
-                use $crate::resource::codec::FieldCodec as _;
-                let mut map = ::serde_json::Map::new();
-                $(
-                    if let Some(v) = <$crate::resource::codec::scim_struct!(@codec $($codec)?)>::encode(&self.$field) {
-                        map.insert(($key).to_owned(), v);
-                    }
-                )*
-                $crate::resource::codec::write_extra(&mut map, &self.extra);
-                map
+            /// Decodes from a JSON value (leniently: keys match case-insensitively, and
+            /// unknown keys are kept in `extra`); a type mismatch is an
+            /// [`Error::Decode`](crate::Error::Decode) with its JSON path.
+            pub fn from_value(value: ::serde_json::Value) -> $crate::Result<Self> {
+                $crate::resource::codec::from_value(value)
             }
 
-            /// [`Self::to_map`], by value (no copies).
-            fn into_map(self) -> ::serde_json::Map<String, ::serde_json::Value> {
-                #[allow(unused_imports)]
-                use $crate::resource::codec::FieldCodec as _;
-                let mut map = ::serde_json::Map::new();
-                $(
-                    if let Some(v) = <$crate::resource::codec::scim_struct!(@codec $($codec)?)>::encode_owned(self.$field) {
-                        map.insert(($key).to_owned(), v);
-                    }
-                )*
-                $crate::resource::codec::write_extra_owned(&mut map, self.extra);
-                map
+            /// Decodes from JSON text, with the rules of [`Self::from_value`] but without
+            /// building a JSON tree first.
+            pub fn from_json(json: &str) -> $crate::Result<Self> {
+                $crate::resource::codec::from_json(json)
+            }
+
+            /// Encodes as a JSON value with the RFC's key names.
+            pub fn to_value(&self) -> ::serde_json::Value {
+                ::serde_json::Value::Object(self.to_map())
+            }
+
+            /// Encodes as compact JSON text with the RFC's key names.
+            pub fn to_json(&self) -> String {
+                // Serializing strings, numbers, booleans and JSON values cannot fail.
+                ::serde_json::to_string(self).unwrap_or_default()
+            }
+
+            /// The encoded JSON object: modelled attributes in RFC order, then `extra`.
+            fn to_map(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
+                match ::serde_json::to_value(self) {
+                    Ok(::serde_json::Value::Object(map)) => map,
+                    // The Serialize impl below always writes a map.
+                    _ => ::serde_json::Map::new(),
+                }
             }
         }
 
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::serde::Serialize::serialize(&self.to_map(), s)
+                use ::serde::ser::SerializeMap as _;
+                use $crate::resource::codec::FieldCodec as _;
+                let written = [
+                    $( ($key, <$crate::resource::codec::scim_struct!(@codec $($codec)?)>::is_present(&self.$field)), )*
+                ];
+                let mut map = s.serialize_map(None)?;
+                $(
+                    if <$crate::resource::codec::scim_struct!(@codec $($codec)?)>::is_present(&self.$field) {
+                        map.serialize_entry(
+                            $key,
+                            &$crate::resource::codec::Encoded::<$crate::resource::codec::scim_struct!(@codec $($codec)?), $ty>(
+                                &self.$field,
+                                ::std::marker::PhantomData,
+                            ),
+                        )?;
+                    }
+                )*
+                for (key, value) in &self.extra {
+                    if $crate::resource::codec::write_extra_entry(&written, key, value) {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                map.end()
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
-                Self::from_value(value).map_err(::serde::de::Error::custom)
+                struct V;
+                impl<'de> ::serde::de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("an object")
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
+                        // 0: not seen; 1: seen with the RFC spelling; 2: seen with another case.
+                        #[allow(non_snake_case, dead_code)]
+                        #[derive(Default)]
+                        struct Seen { $( $field: u8, )* }
+                        let mut seen = Seen::default();
+                        // Original spellings of the fields filled from a non-RFC-case key.
+                        let mut inexact: Vec<(&'static str, String)> = Vec::new();
+                        let mut out = $name::blank();
+                        while let Some($crate::resource::codec::Key(key)) = map.next_key()? {
+                            'field: {
+                                $(
+                                    if key.eq_ignore_ascii_case($key) {
+                                        let exact = key == $key;
+                                        if seen.$field == 0 || (exact && seen.$field == 2) {
+                                            let value = map.next_value_seed($crate::resource::codec::FieldSeed::<
+                                                $crate::resource::codec::scim_struct!(@codec $($codec)?), $ty,
+                                            >(::std::marker::PhantomData))?;
+                                            match value {
+                                                None => {
+                                                    out.extra.insert(key.into_owned(), ::serde_json::Value::Null);
+                                                }
+                                                Some(value) => {
+                                                    if seen.$field == 2 {
+                                                        // The RFC spelling wins; the value read
+                                                        // under the other spelling is kept.
+                                                        if let Some(i) = inexact.iter().position(|(k, _)| *k == $key) {
+                                                            let original = inexact.swap_remove(i).1;
+                                                            let displaced = ::serde_json::to_value(
+                                                                $crate::resource::codec::Encoded::<
+                                                                    $crate::resource::codec::scim_struct!(@codec $($codec)?), $ty,
+                                                                >(&out.$field, ::std::marker::PhantomData),
+                                                            ).unwrap_or(::serde_json::Value::Null);
+                                                            out.extra.insert(original, displaced);
+                                                        }
+                                                    }
+                                                    out.$field = value;
+                                                    seen.$field = if exact { 1 } else { 2 };
+                                                    if !exact {
+                                                        inexact.push(($key, key.into_owned()));
+                                                    }
+                                                }
+                                            }
+                                            break 'field;
+                                        }
+                                    }
+                                )*
+                                let value: ::serde_json::Value = map.next_value()?;
+                                out.extra.insert(key.into_owned(), value);
+                            }
+                        }
+                        $($(
+                            let _ = $required;
+                            if seen.$field == 0 {
+                                return Err(::serde::de::Error::custom(
+                                    format!("missing required attribute `{}`", $key),
+                                ));
+                            }
+                        )?)*
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(V)
             }
         }
 
+        impl $crate::resource::codec::Lenient for $name {
+            fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <Self as ::serde::Deserialize>::deserialize(d)
+            }
+        }
+
+        impl $crate::resource::codec::Present for $name {}
+
         impl From<$name> for ::serde_json::Value {
             fn from(v: $name) -> Self {
-                <$name as $crate::resource::codec::ToJson>::into_json(v)
+                v.to_value()
             }
         }
     };
@@ -522,18 +633,19 @@ macro_rules! scim_object {
             const SCHEMA: Option<&'static str> = Some($schema);
 
             fn from_resource(resource: $crate::Resource) -> $crate::Result<Self> {
-                <Self as $crate::resource::codec::FromJson>::from_json(::serde_json::Value::Object(
-                    resource.into_map(),
-                ))
-                .map_err(Into::into)
+                Self::from_value(resource.into_value())
             }
 
             fn to_resource(&self) -> $crate::Resource {
                 $crate::Resource::from(self.to_map())
             }
 
-            fn into_resource(self) -> $crate::Resource {
-                $crate::Resource::from(self.into_map())
+            fn from_json(json: &str) -> $crate::Result<Self> {
+                $name::from_json(json)
+            }
+
+            fn to_json(&self) -> String {
+                $name::to_json(self)
             }
         }
 
@@ -546,27 +658,10 @@ macro_rules! scim_object {
 
         impl From<$name> for $crate::Resource {
             fn from(v: $name) -> Self {
-                <$name as $crate::resource::ScimObject>::into_resource(v)
+                <$name as $crate::resource::ScimObject>::to_resource(&v)
             }
         }
     };
-}
-
-/// `schemas`: written when non-empty. A struct decoded from input without `schemas` (RFC
-/// 7644 §3.4.2's own list example returns resources without it) is written back without
-/// it; structs built with `new()` or `Default::default()` carry their core schema URN.
-pub(crate) struct Schemas;
-
-impl FieldCodec<Vec<String>> for Schemas {
-    fn decode(value: Value) -> Result<Vec<String>, DecodeError> {
-        Vec::<String>::from_json(value)
-    }
-    fn encode(field: &Vec<String>) -> Option<Value> {
-        (!field.is_empty()).then(|| field.to_json())
-    }
-    fn encode_owned(field: Vec<String>) -> Option<Value> {
-        (!field.is_empty()).then(|| field.into_json())
-    }
 }
 
 pub(crate) use scim_object;

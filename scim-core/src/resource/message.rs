@@ -5,7 +5,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::codec::{
-    scim_object, scim_struct, DecodeError, FieldCodec, FromJson, StatusString, ToJson,
+    prefix_path, scim_object, scim_struct, FieldCodec, Lenient, Present, StatusString,
 };
 use super::{Resource, ScimObject};
 use crate::error::{Error, Result, ScimType};
@@ -91,7 +91,7 @@ impl<T: ScimObject> ListResponse<T> {
         }
     }
 
-    fn from_envelope(env: ListEnvelope) -> Result<Self, DecodeError> {
+    fn from_envelope(env: ListEnvelope) -> Result<Self> {
         let resources = env
             .resources
             .into_iter()
@@ -99,9 +99,9 @@ impl<T: ScimObject> ListResponse<T> {
             .map(|(i, v)| {
                 Resource::from_value(v)
                     .and_then(T::from_resource)
-                    .map_err(|e| DecodeError::from_error(e).at_index(i).at_key("Resources"))
+                    .map_err(|e| prefix_path(e, &format!("Resources[{i}]")))
             })
-            .collect::<Result<Vec<T>, DecodeError>>()?;
+            .collect::<Result<Vec<T>>>()?;
         Ok(ListResponse {
             schemas: env.schemas,
             total_results: env.total_results,
@@ -133,8 +133,12 @@ impl<T: ScimObject> ListResponse<T> {
 
     /// Decodes from a JSON value; see [`ListResponse`] for what is tolerated.
     pub fn from_value(value: Value) -> Result<Self> {
-        let env = ListEnvelope::from_json(value)?;
-        Ok(Self::from_envelope(env)?)
+        Self::from_envelope(ListEnvelope::from_value(value)?)
+    }
+
+    /// Decodes from JSON text; see [`ListResponse`] for what is tolerated.
+    pub fn from_json(json: &str) -> Result<Self> {
+        Self::from_envelope(ListEnvelope::from_json(json)?)
     }
 
     /// Encodes as a JSON value.
@@ -151,7 +155,11 @@ impl<T: ScimObject> ScimObject for ListResponse<T> {
     }
 
     fn to_resource(&self) -> Resource {
-        Resource::from(self.envelope().into_map())
+        Resource::from(self.envelope().to_map())
+    }
+
+    fn from_json(json: &str) -> Result<Self> {
+        ListResponse::from_json(json)
     }
 }
 
@@ -201,8 +209,10 @@ impl SearchRequest {
 struct CommaList;
 
 impl FieldCodec<Option<Vec<String>>> for CommaList {
-    fn decode(value: Value) -> Result<Option<Vec<String>>, DecodeError> {
-        match value {
+    fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<String>>, D::Error> {
+        match <Value as serde::Deserialize>::deserialize(d)? {
             Value::String(s) => Ok(Some(
                 s.split(',')
                     .map(str::trim)
@@ -210,14 +220,19 @@ impl FieldCodec<Option<Vec<String>>> for CommaList {
                     .map(str::to_owned)
                     .collect(),
             )),
-            other => <Vec<String>>::from_json(other).map(Some),
+            other => Vec::<String>::deserialize_lenient(other)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
         }
     }
-    fn encode(field: &Option<Vec<String>>) -> Option<Value> {
-        field.emit()
+    fn is_present(field: &Option<Vec<String>>) -> bool {
+        field.is_some()
     }
-    fn encode_owned(field: Option<Vec<String>>) -> Option<Value> {
-        field.into_emit()
+    fn serialize<S: serde::Serializer>(
+        field: &Option<Vec<String>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(field, s)
     }
 }
 
@@ -249,19 +264,21 @@ macro_rules! wire_enum {
             }
         }
 
-        impl FromJson for $name {
-            fn from_json(value: Value) -> Result<Self, DecodeError> {
-                let s = String::from_json(value)?;
+        impl Lenient for $name {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize_lenient(d)?;
                 $(if s.eq_ignore_ascii_case($text) { return Ok($name::$variant); })*
                 Ok($name::Other(s))
             }
         }
 
-        impl ToJson for $name {
-            fn to_json(&self) -> Value {
-                Value::String(self.as_str().to_owned())
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
             }
         }
+
+        impl Present for $name {}
     };
 }
 
@@ -417,25 +434,25 @@ impl fmt::Display for PatchOpKind {
     }
 }
 
-impl FromJson for PatchOpKind {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        match value {
-            Value::String(s) => Ok(match s.as_str() {
-                "add" => PatchOpKind::Add,
-                "remove" => PatchOpKind::Remove,
-                "replace" => PatchOpKind::Replace,
-                _ => PatchOpKind::Other(s),
-            }),
-            other => Err(DecodeError::expected("a string", &other)),
-        }
+impl Lenient for PatchOpKind {
+    fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        Ok(match s.as_str() {
+            "add" => PatchOpKind::Add,
+            "remove" => PatchOpKind::Remove,
+            "replace" => PatchOpKind::Replace,
+            _ => PatchOpKind::Other(s),
+        })
     }
 }
 
-impl ToJson for PatchOpKind {
-    fn to_json(&self) -> Value {
-        Value::String(self.as_str().to_owned())
+impl serde::Serialize for PatchOpKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
+
+impl Present for PatchOpKind {}
 
 scim_struct! {
     /// A bulk request (RFC 7644 §3.7).
@@ -572,17 +589,5 @@ impl ErrorResponse {
 impl From<ErrorResponse> for Error {
     fn from(e: ErrorResponse) -> Self {
         e.into_error()
-    }
-}
-
-impl FromJson for ScimType {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        String::from_json(value).map(|s| ScimType::parse(&s))
-    }
-}
-
-impl ToJson for ScimType {
-    fn to_json(&self) -> Value {
-        Value::String(self.as_str().to_owned())
     }
 }

@@ -70,9 +70,20 @@ pub trait ScimObject: Sized {
     /// the struct keeps in `extra`.
     fn to_resource(&self) -> Resource;
 
-    /// [`ScimObject::to_resource`] by value, which avoids copying.
+    /// [`ScimObject::to_resource`] by value.
     fn into_resource(self) -> Resource {
         self.to_resource()
+    }
+
+    /// Decodes from JSON text with the rules of [`ScimObject::from_resource`]. Typed
+    /// structs decode the text directly, without building a [`Resource`] first.
+    fn from_json(json: &str) -> Result<Self> {
+        Self::from_resource(Resource::from_json(json)?)
+    }
+
+    /// Encodes as compact JSON text, as [`ScimObject::to_resource`] would.
+    fn to_json(&self) -> String {
+        self.to_resource().to_json()
     }
 }
 
@@ -89,6 +100,14 @@ impl ScimObject for Resource {
 
     fn into_resource(self) -> Resource {
         self
+    }
+
+    fn from_json(json: &str) -> Result<Self> {
+        Resource::from_json(json)
+    }
+
+    fn to_json(&self) -> String {
+        Resource::to_json(self)
     }
 }
 

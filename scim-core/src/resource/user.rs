@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::codec::{scim_struct, DecodeError, FromJson, ToJson};
+use super::codec::{scim_struct, Lenient, Present};
 use super::{EnterpriseUser, Member, Meta, Resource, ScimObject};
 use crate::error::Result;
 use crate::urn;
@@ -125,6 +125,15 @@ impl User {
             .as_deref()
     }
 
+    /// True when `schemas` is empty or lists the enterprise URN (nothing to complete).
+    fn lists_enterprise(&self) -> bool {
+        self.schemas.is_empty()
+            || self
+                .schemas
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(urn::ENTERPRISE_USER))
+    }
+
     /// Adds the enterprise URN to a non-empty `schemas` when the extension is set but not
     /// listed (RFC 7643 §3: "schemas ... Each String value must be a unique URI. All
     /// representations of SCIM schemas MUST include a non-empty array with value(s) of the
@@ -147,7 +156,7 @@ impl ScimObject for User {
     const SCHEMA: Option<&'static str> = Some(urn::USER);
 
     fn from_resource(resource: Resource) -> Result<Self> {
-        User::from_json(Value::Object(resource.into_map())).map_err(Into::into)
+        User::from_value(resource.into_value())
     }
 
     fn to_resource(&self) -> Resource {
@@ -156,11 +165,15 @@ impl ScimObject for User {
         Resource::from(map)
     }
 
-    fn into_resource(self) -> Resource {
-        let has_enterprise = self.enterprise.is_some();
-        let mut map = self.into_map();
-        User::complete_schemas(&mut map, has_enterprise);
-        Resource::from(map)
+    fn from_json(json: &str) -> Result<Self> {
+        User::from_json(json)
+    }
+
+    fn to_json(&self) -> String {
+        if self.enterprise.is_some() && !self.lists_enterprise() {
+            return self.to_resource().to_json();
+        }
+        User::to_json(self)
     }
 }
 
@@ -173,7 +186,7 @@ impl TryFrom<Resource> for User {
 
 impl From<User> for Resource {
     fn from(user: User) -> Self {
-        user.into_resource()
+        user.to_resource()
     }
 }
 
@@ -304,17 +317,16 @@ impl From<&str> for Password {
     }
 }
 
-impl FromJson for Password {
-    fn from_json(value: Value) -> Result<Self, DecodeError> {
-        String::from_json(value).map(Password)
+impl Lenient for Password {
+    fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize_lenient(d).map(Password)
     }
 }
 
-impl ToJson for Password {
-    fn to_json(&self) -> Value {
-        Value::String(self.0.clone())
-    }
-    fn into_json(self) -> Value {
-        Value::String(self.0)
+impl serde::Serialize for Password {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
     }
 }
+
+impl Present for Password {}

@@ -360,6 +360,10 @@ impl AttributeIndex {
     }
 }
 
+/// Up to this many schemas, a schema id is found by a scan of their lengths rather than
+/// through the hash index.
+const LINEAR_IDS: usize = 16;
+
 /// A schema in a registry, with its lookup indexes.
 #[derive(Debug, Clone)]
 struct Entry {
@@ -420,6 +424,8 @@ pub struct SchemaRegistry {
     entries: Vec<Entry>,
     /// Schema id → position in `entries`.
     by_id: CiIndex,
+    /// The byte length of each schema id, in `entries` order (scanned when there are few).
+    id_lens: Vec<u32>,
     /// Positions in `entries` of the core resource schemas (User, Group,
     /// ServiceProviderConfig, ResourceType, Schema), in that order: where an attribute of
     /// a resource that lists no known schema is looked for.
@@ -474,6 +480,8 @@ impl SchemaRegistry {
                 let id = schema.id.clone();
                 let at = |i: usize| entries.get(i).map(|e| e.schema.id.as_str());
                 self.by_id.push(&id, at);
+                self.id_lens
+                    .push(u32::try_from(id.len()).unwrap_or(u32::MAX));
                 self.entries.push(Entry::new(schema));
             }
         }
@@ -488,8 +496,20 @@ impl SchemaRegistry {
 
     #[inline]
     fn position(&self, id: &str) -> Option<usize> {
-        self.by_id
-            .get(id, |i| self.entries.get(i).map(|e| e.schema.id.as_str()))
+        let at = |i: usize| self.entries.get(i).map(|e| e.schema.id.as_str());
+        if self.id_lens.len() <= LINEAR_IDS {
+            // A handful of schemas (the core six, plus a few a server adds): comparing
+            // lengths first is cheaper than hashing a 40-60 byte URN, and the core URNs
+            // all have different lengths, so at most one full comparison is made.
+            return self
+                .id_lens
+                .iter()
+                .enumerate()
+                .filter(|(_, len)| **len as usize == id.len())
+                .map(|(i, _)| i)
+                .find(|&i| at(i).is_some_and(|known| index::eq_fold(known, id)));
+        }
+        self.by_id.get(id, at)
     }
 
     #[inline]

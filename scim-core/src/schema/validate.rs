@@ -240,12 +240,17 @@ impl SchemaRegistry {
     /// extension objects. `schemas` is never removed. The client calls this before a
     /// create or replace, so a resource read from a server can be sent back as is.
     ///
-    /// The schemas used are those `resource` lists (the core resource schemas, User
-    /// first, when it lists none the registry knows) and every extension object whose
-    /// URN the registry knows.
+    /// The schemas used are those `resource` lists and every extension object whose URN
+    /// the registry knows. A resource without `schemas` is taken for one of the core
+    /// resource types (User first); one whose listed schemas are all unknown loses only
+    /// the common read-only attributes (`id`, `meta`), never an attribute that a core
+    /// schema happens to define under the same name.
     pub fn strip_read_only(&self, resource: &mut Resource) {
         let listed: Vec<String> = resource.schemas().map(str::to_owned).collect();
         let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
+        let knows_core = listed
+            .iter()
+            .any(|id| self.entry(id).is_some_and(|e| !e.extension));
         let map = resource.as_map_mut();
         let mut remove = Vec::new();
         for (key, value) in map.iter_mut() {
@@ -258,7 +263,14 @@ impl SchemaRegistry {
                 }
                 continue;
             }
-            match self.top_level_attribute(&listed, key, None) {
+            let attr = if listed.is_empty() || knows_core {
+                self.top_level_attribute(&listed, key, None)
+            } else {
+                // Schemas this registry does not know: only the common attributes are
+                // known to be read-only; a `groups` of some custom resource is not User's.
+                self.common_attribute(key, None)
+            };
+            match attr {
                 Some(attr) if attr.is_read_only() => remove.push(key.clone()),
                 Some(attr) => strip_value(attr, value),
                 None => {}

@@ -502,6 +502,12 @@ fn rfc7644_examples_against_rfc7643_users() {
     let reg = registry();
     for ((text, _), want) in rfc_examples().into_iter().zip(expected) {
         assert_eq!(matching(text, &reg), want, "{text}");
+        // The built-in RFC 7643 schemas agree.
+        assert_eq!(
+            matching(text, SchemaRegistry::core()),
+            want,
+            "{text} (core)"
+        );
         // Without any schema, the same results (strings are case-insensitive by
         // default, dateTimes are recognised by their form).
         assert_eq!(
@@ -1118,5 +1124,56 @@ proptest! {
             let _ = f.matches_value(element, emails);
             let _ = f.matches_value(element, None);
         }
+    }
+}
+
+/// The built-in RFC 7643 §8.7.1 schemas drive evaluation: `id` is caseExact (§3.1),
+/// `x509Certificates.value` is binary, `meta.lastModified` a dateTime, `active` a
+/// boolean.
+#[test]
+fn built_in_schemas_drive_evaluation() {
+    let core = SchemaRegistry::core();
+    let all = ["8.1", "8.2", "8.3"];
+    let none: [&str; 0] = [];
+    assert_eq!(
+        matching(r#"id eq "2819C223-7F76-453A-919D-413861904646""#, core),
+        none
+    );
+    assert_eq!(
+        matching(r#"id eq "2819c223-7f76-453a-919d-413861904646""#, core),
+        all
+    );
+    assert_eq!(matching(r#"userName eq "BJensen@Example.com""#, core), all);
+    assert_eq!(
+        matching(r#"meta.lastModified eq "2011-05-13T06:42:34+02:00""#, core),
+        all
+    );
+    assert_eq!(
+        matching(r#"x509Certificates.value sw "miidqz""#, core),
+        none
+    );
+    assert_eq!(
+        matching(r#"x509Certificates.value sw "MIIDQz""#, core),
+        ["8.2", "8.3"]
+    );
+    assert_eq!(
+        matching(&format!(r#"{ENTERPRISE}:employeeNumber eq "701984""#), core),
+        ["8.3"]
+    );
+    assert_eq!(
+        matching(r#"emails[type eq "WORK" and primary eq true]"#, core),
+        ["8.2", "8.3"]
+    );
+    let user = &users()[1].1;
+    for text in [
+        "active gt false",
+        r#"x509Certificates.value lt "z""#,
+        "emails[primary ge true]",
+    ] {
+        let err = Filter::parse(text)
+            .unwrap()
+            .matches(user, core)
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidFilter, "{text}");
     }
 }

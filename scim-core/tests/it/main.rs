@@ -8,5 +8,6 @@ mod client_faults;
 mod client_flow;
 mod filter;
 mod model;
+mod patch;
 mod path;
 mod schema;

@@ -29,6 +29,9 @@ fn round_trip<T: ScimObject>(value: &Value) -> Value {
     let typed = T::from_resource(resource(value.clone())).unwrap();
     let borrowed = typed.to_resource().into_value();
     let owned = typed.into_resource().into_value();
+    let text: Value =
+        serde_json::from_str(&T::from_json(&value.to_string()).unwrap().to_json()).unwrap();
+    assert_eq!(borrowed, text, "the JSON-text path disagrees");
     assert_eq!(borrowed, owned, "to_resource and into_resource disagree");
     borrowed
 }
@@ -549,7 +552,10 @@ fn serde_impls_follow_the_same_rules() {
         json!({"userName": "x", "zz": 1})
     );
     let err = serde_json::from_value::<User>(json!({"emails": [{"value": {}}]})).unwrap_err();
-    assert!(err.to_string().contains("emails[0].value"), "{err}");
+    assert!(err.to_string().contains("expected a string"), "{err}");
+    // `from_json` / `from_value` add the JSON path.
+    let err = User::from_json(r#"{"emails": [{"value": {}}]}"#).unwrap_err();
+    assert_eq!(decode_path(err).as_deref(), Some("emails[0].value"));
 }
 
 // ---- malformed input ---------------------------------------------------------------------
@@ -757,13 +763,19 @@ proptest! {
     /// what decodes re-encodes to a fixed point.
     #[test]
     fn arbitrary_objects_never_panic_and_reach_a_fixed_point(obj in arb_object()) {
+        let text = serde_json::to_string(&obj).unwrap();
+        let from_text = User::from_json(&text).map(|u| u.to_resource());
         match User::from_resource(Resource::from(obj)) {
             Ok(user) => {
                 let once = user.to_resource();
+                prop_assert_eq!(from_text.as_ref().ok(), Some(&once), "text and value paths agree");
                 let twice = User::from_resource(once.clone()).unwrap().to_resource();
                 prop_assert_eq!(once, twice);
             }
-            Err(e) => prop_assert_eq!(e.code(), ErrorCode::Decode),
+            Err(e) => {
+                prop_assert_eq!(e.code(), ErrorCode::Decode);
+                prop_assert_eq!(from_text.err().map(|e| e.code()), Some(ErrorCode::Decode));
+            }
         }
     }
 

@@ -489,6 +489,15 @@ fn strip_read_only_removes_read_only_attributes_everywhere_but_schemas() {
     let mut odd = Resource::from_json(r#"{"schemas": [], "ID": "1", "Meta": {}, "x": 1}"#).unwrap();
     SchemaRegistry::core().strip_read_only(&mut odd);
     assert_eq!(odd.to_json(), r#"{"schemas":[],"x":1}"#);
+    // A custom resource type keeps its own `groups`, which is not User's read-only one.
+    let mut device =
+        Resource::from_json(r#"{"schemas": ["urn:example:Device"], "id": "d", "groups": ["a"]}"#)
+            .unwrap();
+    SchemaRegistry::core().strip_read_only(&mut device);
+    assert_eq!(
+        device.to_json(),
+        r#"{"schemas":["urn:example:Device"],"groups":["a"]}"#
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -63,6 +63,10 @@ fn bulk_ids_resolve_in_any_order() {
         .map(|m| m["value"].as_str().unwrap())
         .collect();
     assert!(members.contains(&alice_id));
+    let patched = &ops[2];
+    assert_eq!(patched["status"], "200", "{patched:?}");
+    assert_eq!(patched["response"]["nickName"], "Al");
+    assert!(patched["location"].as_str().unwrap().ends_with(alice_id));
     assert_eq!(api.server.user_count(), 2);
     assert_eq!(api.server.group_count(), 1);
 }

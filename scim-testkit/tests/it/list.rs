@@ -356,3 +356,35 @@ fn search_by_post_per_type_and_at_the_root() {
         Some("invalidSyntax"),
     );
 }
+
+/// A listed resource is written straight from the store; it must equal what a single read
+/// returns (derived `groups`, no `password`, `meta.version` only with ETags on).
+#[test]
+fn listed_resources_equal_their_single_reads() {
+    let api = seeded(6, 2);
+    let mut body = crate::user("with-password");
+    body["password"] = json!("secret");
+    assert_eq!(api.post("/Users", body).status, 201);
+    for etag in [true, false] {
+        api.server.set_capabilities(Capabilities {
+            etag,
+            ..Capabilities::default()
+        });
+        for path in ["/Users?count=100", "/Groups?count=100", "/?count=100"] {
+            let list = api.get(path).body;
+            for r in list["Resources"].as_array().unwrap() {
+                let single = api.get(
+                    r["meta"]["location"]
+                        .as_str()
+                        .unwrap()
+                        .split("/v2")
+                        .nth(1)
+                        .unwrap(),
+                );
+                assert_eq!(r, &single.body);
+                assert!(r.get("password").is_none());
+                assert_eq!(r["meta"].get("version").is_some(), etag);
+            }
+        }
+    }
+}

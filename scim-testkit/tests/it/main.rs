@@ -7,6 +7,7 @@ mod crud;
 mod discovery;
 mod faults;
 mod list;
+mod patch;
 
 use reqwest::blocking::Client;
 use reqwest::header::HeaderMap;

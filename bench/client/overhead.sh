@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Client overhead (BENCHMARKS.md, "Client"): sequential and 16-way concurrent
+# GET /Users/{id} of the RFC 7643 §8.2 user against a keep-alive server returning fixed
+# bytes, with scim-core's client (criterion) and with wrk on the same server.
+# Usage: bench/client/overhead.sh [seconds-per-wrk-run, default 5]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+SECONDS_PER_RUN=${1:-5}
+
+if ! command -v wrk >/dev/null; then
+    apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
+fi
+
+cargo bench -q -p scim-core --bench client --no-run
+# The fixed server, alone in its own process, for wrk and the client alike.
+SERVER_OUT=$(mktemp)
+SCIM_BENCH_SERVE=1 cargo bench -q -p scim-core --bench client >"$SERVER_OUT" 2>/dev/null &
+SERVER_PID=$!
+stop_server() { kill "$SERVER_PID" 2>/dev/null || true; rm -f "$SERVER_OUT"; }
+trap stop_server EXIT
+for _ in $(seq 100); do
+    URL=$(head -n1 "$SERVER_OUT")
+    [ -n "$URL" ] && break
+    sleep 0.1
+done
+[ -n "${URL:-}" ] || { echo "the fixed server did not start" >&2; exit 1; }
+TARGET="$URL/Users/2819c223-7f76-453a-919d-413861904646"
+
+wrk_rps() { # connections
+    wrk -t1 -c"$1" -d"${SECONDS_PER_RUN}s" "$TARGET" | awk '/Requests\/sec/ {print $2}'
+}
+WRK1=$(wrk_rps 1)
+WRK16=$(wrk_rps 16)
+
+SCIM_BENCH_URL="$URL" cargo bench -q -p scim-core --bench client -- \
+    --warm-up-time 1 --measurement-time 3 >/dev/null
+
+# Criterion's median time per iteration → requests per second.
+rps() { # benchmark id, requests per iteration
+    python3 - "$ROOT/target/criterion/client/$1/new/estimates.json" "$2" <<'PY'
+import json, sys
+est = json.load(open(sys.argv[1]))
+print(f"{int(sys.argv[2]) / (est['median']['point_estimate'] / 1e9):.0f}")
+PY
+}
+SCIM1=$(rps get_user_c1 1)
+SCIM16=$(rps get_user_c16 800)
+RAW1=$(rps send_raw_c1 1)
+DECODE=$(rps decode_user 1)
+
+python3 - "$WRK1" "$SCIM1" "$WRK16" "$SCIM16" "$RAW1" "$DECODE" <<'PY'
+import sys
+w1, s1, w16, s16, raw1, dec = map(float, sys.argv[1:])
+print("| connections | wrk -t1 (req/s) | scim-core `users().get(id)` → User (req/s) | client / wrk |")
+print("|---|---|---|---|")
+print(f"| 1  | {w1:,.0f} | {s1:,.0f} | {s1 / w1:.0%} |")
+print(f"| 16 | {w16:,.0f} | {s16:,.0f} | {s16 / w16:.0%} |")
+print()
+print(f"Breakdown at 1 connection: transport only (`Client::send`, body as bytes) {raw1:,.0f} req/s "
+      f"({raw1 / w1:.0%} of wrk); decoding the 3.9 kB user (bytes → Resource → User) alone "
+      f"{1e6 / dec:.1f} µs.")
+PY
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

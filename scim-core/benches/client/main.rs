@@ -1,0 +1,102 @@
+//! Client overhead: `GET /Users/{id}` of the RFC 7643 §8.2 user against a keep-alive
+//! server returning fixed bytes, sequentially and with 16 requests in flight. The
+//! figures are compared with `wrk -c1` / `wrk -c16` against the same server by
+//! `bench/client/overhead.sh`, which records the table in BENCHMARKS.md.
+//!
+//! - `SCIM_BENCH_SERVE=1`: only run the fixed server, print its URL and serve until
+//!   killed (for wrk).
+//! - `SCIM_BENCH_URL=http://...`: benchmark against that server instead of starting one.
+
+mod fixed_server;
+
+use std::hint::black_box;
+use std::io::Write;
+
+use criterion::{criterion_group, Criterion, Throughput};
+use scim_core::client::Client;
+
+/// Requests per iteration of the concurrent benchmark.
+const CONCURRENT: usize = 16;
+const PER_TASK: usize = 50;
+
+fn base_url() -> String {
+    std::env::var("SCIM_BENCH_URL").unwrap_or_else(|_| format!("http://{}", fixed_server::start()))
+}
+
+fn client_overhead(c: &mut Criterion) {
+    let url = base_url();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = Client::builder(&url).build().expect("client");
+    let users = client.users();
+    // Check the answer once: a benchmark of errors would be meaningless.
+    let user = rt
+        .block_on(users.get(fixed_server::USER_ID).send())
+        .expect("GET the fixed user");
+    assert_eq!(user.id.as_deref(), Some(fixed_server::USER_ID));
+
+    let mut group = c.benchmark_group("client");
+    // What decoding the answer costs: bytes → Resource → User.
+    let bytes = fixed_server::USER.as_bytes();
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("decode_user", |b| {
+        b.iter(|| {
+            let resource = scim_core::Resource::from_slice(black_box(bytes)).expect("json");
+            black_box(
+                <scim_core::User as scim_core::ScimObject>::from_resource(resource).expect("user"),
+            )
+        })
+    });
+    // What the transport costs: the same GET, the body left as bytes.
+    let endpoint = client.base_url().endpoint("/Users").expect("endpoint");
+    group.bench_function("send_raw_c1", |b| {
+        b.iter(|| {
+            let request = endpoint
+                .get(fixed_server::USER_ID, &[], &[], None)
+                .expect("request");
+            black_box(rt.block_on(client.send(request)).expect("GET"))
+        })
+    });
+    group.bench_function("get_user_c1", |b| {
+        b.iter(|| {
+            let user = rt
+                .block_on(users.get(fixed_server::USER_ID).send())
+                .expect("GET");
+            black_box(user)
+        })
+    });
+    group.throughput(Throughput::Elements((CONCURRENT * PER_TASK) as u64));
+    group.bench_function("get_user_c16", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let tasks = (0..CONCURRENT).map(|_| async {
+                    for _ in 0..PER_TASK {
+                        let user = users.get(fixed_server::USER_ID).send().await.expect("GET");
+                        black_box(user);
+                    }
+                });
+                futures_util::future::join_all(tasks).await;
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, client_overhead);
+
+fn main() {
+    if std::env::var_os("SCIM_BENCH_SERVE").is_some() {
+        let addr = fixed_server::start();
+        println!("http://{addr}");
+        let _ = std::io::stdout().flush();
+        loop {
+            std::thread::park();
+        }
+    }
+    benches();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
+}
