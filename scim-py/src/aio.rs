@@ -19,7 +19,7 @@ use scim_core::Resource;
 use crate::client::{Call, PyClient, Query, Shared, Target};
 use crate::convert::map_to_py;
 use crate::errors::to_py_err;
-use crate::runtime::runtime;
+use crate::runtime::{runtime, ExitSafe};
 
 /// Builds a call with the GIL held, then awaits it as a runtime task.
 async fn run(prepare: impl FnOnce(Python<'_>) -> PyResult<Call>) -> PyResult<Py<PyAny>> {
@@ -352,7 +352,7 @@ impl PyAsyncResourceIterator {
             }
             next
         });
-        let next = task
+        let next = ExitSafe(task)
             .await
             .map_err(|e| PyStopAsyncIteration::new_err(format!("the page task failed: {e}")))?;
         Python::attach(|py| match next {

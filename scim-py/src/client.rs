@@ -27,7 +27,7 @@ use crate::convert::{map_to_py, to_json, to_json_object};
 use crate::errors::{to_py_err, IntoPyResult};
 use crate::filter::PyFilter;
 use crate::patch::patch_op;
-use crate::runtime::{block_on, runtime};
+use crate::runtime::{block_on, runtime, ExitSafe};
 
 /// OAuth 2.0 client credentials (RFC 6749 §4.4) for `Client(oauth2=...)`. The secret is
 /// never shown by `repr`.
@@ -240,7 +240,7 @@ impl Call {
     /// Runs the call as a task of the runtime and awaits it (from a Python coroutine).
     pub(crate) async fn spawn(self) -> PyResult<Py<PyAny>> {
         let handle = runtime()?.spawn(self.0);
-        let result = handle.await.map_err(|e| Error::Transport {
+        let result = ExitSafe(handle).await.map_err(|e| Error::Transport {
             message: format!("the request task failed: {e}"),
             source: None,
         });

@@ -22,6 +22,9 @@ use pyo3::prelude::*;
 fn _scim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<filter::PyFilter>()?;
+    m.add_function(wrap_pyfunction!(runtime::_before_exit, m)?)?;
+    m.add_function(wrap_pyfunction!(patch::apply_patch, m)?)?;
+    m.add_function(wrap_pyfunction!(patch::diff, m)?)?;
     m.add_class::<path::PyPath>()?;
     m.add_class::<client::PyClient>()?;
     m.add_class::<client::PyClientCredentials>()?;

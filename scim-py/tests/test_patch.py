@@ -118,4 +118,4 @@ def test_diff_members_item_by_item() -> None:
     listed = scim.diff(group, new, member_removal="value_list")
     assert any(op["op"] == "remove" and op.get("value") for op in listed["Operations"])
     with pytest.raises(ValueError):
-        scim.diff(group, new, member_removal="nope")
+        scim.diff(group, new, member_removal="nope")  # type: ignore[arg-type]

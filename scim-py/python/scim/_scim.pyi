@@ -1,19 +1,26 @@
 """Type stubs of the extension module ``scim._scim`` (checked by mypy's stubtest)."""
 
-from collections.abc import Iterator, Mapping, Sequence
-from types import TracebackType
+from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable
 from typing import Any, Literal, Optional, final
 
 __version__: str
 __all__ = [
     "__version__",
     "Filter",
+    "_before_exit",
+    "apply_patch",
+    "diff",
     "Path",
     "Client",
     "ClientCredentials",
     "Endpoint",
     "Me",
     "ResourceIterator",
+    "AsyncClient",
+    "AsyncEndpoint",
+    "AsyncMe",
+    "AsyncResourceIterator",
 ]
 
 from typing_extensions import TypeAlias
@@ -106,6 +113,22 @@ class Path:
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 _Json = dict[str, Any]
+
+def _before_exit() -> None:
+    """The atexit hook: runtime threads stop waking coroutines."""
+
+def apply_patch(resource: Any, patch: Any, *, lenient: bool = False) -> _Json:
+    """Applies a PatchOp dict (or a list of operations) and returns a new dict; the
+    input is untouched, also on error (``scim.PatchError``)."""
+
+def diff(
+    old: Any,
+    new: Any,
+    *,
+    filtered_paths: bool = True,
+    member_removal: Literal["filtered", "value_list"] = "filtered",
+) -> _Json:
+    """The smallest PatchOp dict that turns ``old`` into ``new``."""
 
 @final
 class ClientCredentials:
@@ -234,7 +257,119 @@ class Client:
     ) -> list[_Json]: ...
     def close(self) -> None: ...
     def __enter__(self) -> Client: ...
-    def __exit__(
+    def __exit__(self, *_exc: object) -> Literal[False]: ...
+
+@final
+class AsyncResourceIterator:
+    """``async for`` over every resource of a query; holds one page in memory."""
+
+    def __aiter__(self) -> AsyncResourceIterator: ...
+    def __anext__(self) -> Awaitable[_Json]: ...
+    async def _next(self) -> _Json: ...
+
+@final
+class AsyncEndpoint:
+    """One resource endpoint of an :class:`AsyncClient`."""
+
+    @property
+    def path(self) -> str: ...
+    async def create(self, resource: Any) -> _Json: ...
+    async def get(
         self,
-        *_exc: object,
-    ) -> bool: ...
+        id: str,
+        *,
+        attributes: Optional[Sequence[str]] = None,
+        excluded_attributes: Optional[Sequence[str]] = None,
+    ) -> _Json: ...
+    async def replace(self, id: str, resource: Any, *, etag: Optional[str] = None) -> _Json: ...
+    async def patch(
+        self, id: str, operations: Any, *, etag: Optional[str] = None
+    ) -> Optional[_Json]: ...
+    async def delete(self, id: str, *, etag: Optional[str] = None) -> None: ...
+    async def list(
+        self,
+        *,
+        filter: Optional[str | Filter] = None,
+        sort_by: Optional[str] = None,
+        sort_order: Optional[Literal["ascending", "descending"]] = None,
+        start_index: Optional[int] = None,
+        count: Optional[int] = None,
+        attributes: Optional[Sequence[str]] = None,
+        excluded_attributes: Optional[Sequence[str]] = None,
+        cursor: Optional[str] = None,
+    ) -> _Json: ...
+    async def search(
+        self,
+        *,
+        filter: Optional[str | Filter] = None,
+        sort_by: Optional[str] = None,
+        sort_order: Optional[Literal["ascending", "descending"]] = None,
+        start_index: Optional[int] = None,
+        count: Optional[int] = None,
+        attributes: Optional[Sequence[str]] = None,
+        excluded_attributes: Optional[Sequence[str]] = None,
+        cursor: Optional[str] = None,
+    ) -> _Json: ...
+    def iter(
+        self,
+        *,
+        filter: Optional[str | Filter] = None,
+        sort_by: Optional[str] = None,
+        sort_order: Optional[Literal["ascending", "descending"]] = None,
+        page_size: Optional[int] = None,
+        attributes: Optional[Sequence[str]] = None,
+        excluded_attributes: Optional[Sequence[str]] = None,
+        search: bool = False,
+    ) -> AsyncResourceIterator: ...
+
+@final
+class AsyncMe:
+    """``/Me`` of an :class:`AsyncClient`."""
+
+    async def get(self) -> _Json: ...
+    async def replace(self, resource: Any) -> _Json: ...
+    async def patch(self, operations: Any) -> Optional[_Json]: ...
+    async def delete(self) -> None: ...
+
+@final
+class AsyncClient:
+    """The :class:`Client` with coroutines; needs a running asyncio event loop."""
+
+    def __new__(
+        cls,
+        base_url: str,
+        *,
+        token: Optional[str] = None,
+        basic: Optional[tuple[str, str]] = None,
+        oauth2: Optional[ClientCredentials] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        timeout: Optional[float] = 60.0,
+        connect_timeout: float = 10.0,
+        retries: int = 3,
+        retry_backoff: float = 0.5,
+        max_retry_after: float = 60.0,
+        user_agent: Optional[str] = None,
+        max_response_size: Optional[int] = None,
+        service_provider_config: Optional[Any] = None,
+        pagination: Optional[Literal["index", "cursor"]] = None,
+    ) -> AsyncClient: ...
+    @property
+    def users(self) -> AsyncEndpoint: ...
+    @property
+    def groups(self) -> AsyncEndpoint: ...
+    @property
+    def me(self) -> AsyncMe: ...
+    @property
+    def base_url(self) -> str: ...
+    def resource(self, path: str) -> AsyncEndpoint: ...
+    async def service_provider_config(self) -> _Json: ...
+    async def resource_types(self) -> list[_Json]: ...
+    async def schemas(self) -> list[_Json]: ...
+    async def bulk(
+        self, operations: Sequence[Mapping[str, Any]], *, fail_on_errors: Optional[int] = None
+    ) -> list[_Json]: ...
+    def close(self) -> None: ...
+    async def __aenter__(self) -> AsyncClient: ...
+    async def __aexit__(
+        self, exc_type: object, exc: object, traceback: object
+    ) -> Literal[False]: ...
