@@ -23,6 +23,35 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
+extern "C" {
+    // In the stable ABI only from Python 3.10, but exported by every CPython 3.x: the
+    // UTF-8 form cached in the string object, without the `bytes` object (and copy)
+    // that the 3.9 stable ABI's `PyUnicode_AsUTF8String` makes for each string.
+    fn PyUnicode_AsUTF8AndSize(
+        unicode: *mut pyo3::ffi::PyObject,
+        size: *mut pyo3::ffi::Py_ssize_t,
+    ) -> *const std::os::raw::c_char;
+}
+
+/// The text of a Python `str`, copied out.
+fn text(s: &Bound<'_, PyString>) -> PyResult<String> {
+    let mut size: pyo3::ffi::Py_ssize_t = 0;
+    // SAFETY: `s` is a live `str` (the GIL is held: we have a `Bound`), and `size` is a
+    // valid out-pointer. The function returns NULL with an exception set on failure
+    // (lone surrogates), else a pointer to `size` bytes of valid UTF-8 owned by `s`,
+    // which outlives this call; they are copied before returning.
+    unsafe {
+        let data = PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size);
+        if data.is_null() {
+            return Err(PyErr::fetch(s.py()));
+        }
+        let bytes = std::slice::from_raw_parts(data.cast::<u8>(), size as usize);
+        // The interpreter's UTF-8 encoder only produces valid UTF-8 (strings it cannot
+        // encode, with lone surrogates, were refused above).
+        Ok(String::from_utf8_unchecked(bytes.to_vec()))
+    }
+}
+
 /// The deepest nesting converted; deeper is a `ValueError`.
 pub const MAX_DEPTH: usize = 512;
 
@@ -52,7 +81,7 @@ impl ToJson {
         self.nodes += 1;
         // Exact types first: they are what SCIM documents are made of.
         if let Ok(s) = obj.cast_exact::<PyString>() {
-            return Ok(Value::String(s.to_cow()?.into_owned()));
+            return Ok(Value::String(text(s)?));
         }
         if let Ok(d) = obj.cast_exact::<PyDict>() {
             return self.dict(d, depth);
@@ -78,7 +107,7 @@ impl ToJson {
             return float(f.value());
         }
         if let Ok(s) = obj.cast::<PyString>() {
-            return Ok(Value::String(s.to_cow()?.into_owned()));
+            return Ok(Value::String(text(s)?));
         }
         if let Ok(d) = obj.cast::<PyDict>() {
             return self.dict(d, depth);
@@ -117,10 +146,8 @@ impl ToJson {
         }
         if let Ok(iso) = obj.getattr(intern!(py, "isoformat")) {
             if is_date(obj)? {
-                let text = iso.call0()?;
-                return Ok(Value::String(
-                    text.cast::<PyString>()?.to_cow()?.into_owned(),
-                ));
+                let iso_text = iso.call0()?;
+                return Ok(Value::String(self::text(iso_text.cast::<PyString>()?)?));
             }
         }
         Err(PyTypeError::new_err(format!(
@@ -168,7 +195,7 @@ fn json_kind(v: &Value) -> &'static str {
 
 fn key(k: &Bound<'_, PyAny>) -> PyResult<String> {
     match k.cast::<PyString>() {
-        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Ok(s) => text(&s),
         Err(_) => Err(PyTypeError::new_err(format!(
             "JSON object keys must be str, not {}",
             k.get_type().name()?

@@ -17,6 +17,11 @@ mod value_class;
 
 use pyo3::prelude::*;
 
+/// The module's Rust allocations (JSON values, maps, strings) go through mimalloc: the
+/// conversions between Python objects and JSON are dominated by small allocations.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The extension module `scim._scim`.
 #[pymodule]
 fn _scim(m: &Bound<'_, PyModule>) -> PyResult<()> {

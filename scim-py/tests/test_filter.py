@@ -167,3 +167,10 @@ def test_builder_values_and_paths() -> None:
         scim.Filter.value_path("emails.value", scim.Filter.pr("type"))
     with pytest.raises(TypeError):
         scim.Filter.pr("a") & "b"  # type: ignore[operator]
+
+
+def test_strings_that_are_not_unicode_text_are_refused() -> None:
+    """A lone surrogate cannot be UTF-8 (JSON text, RFC 8259 §8.1): a ValueError."""
+    with pytest.raises(UnicodeEncodeError):
+        scim.Filter.parse("title pr").matches({"title": "\udc80"})
+    assert scim.Filter.parse('title eq "ünï😀"').matches({"title": "ünï😀"})
