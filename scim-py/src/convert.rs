@@ -195,7 +195,7 @@ fn json_kind(v: &Value) -> &'static str {
 
 fn key(k: &Bound<'_, PyAny>) -> PyResult<String> {
     match k.cast::<PyString>() {
-        Ok(s) => text(&s),
+        Ok(s) => text(s),
         Err(_) => Err(PyTypeError::new_err(format!(
             "JSON object keys must be str, not {}",
             k.get_type().name()?
