@@ -359,3 +359,96 @@ def test_client_works_in_a_forked_child(client: scim.Client) -> None:
     os.waitpid(pid, 0)
     assert status == b"\x00"
     assert client.users.list(filter='userName eq "child"')["totalResults"] == 1
+
+
+# --- authentication schemes against a recording server -----------------------------------
+
+
+class _Recorder:
+    """A 127.0.0.1 HTTP server that records requests; `/token` answers an OAuth 2.0
+    token response (RFC 6749 §5.1), every other path an empty SCIM ListResponse."""
+
+    def __init__(self, access_token: str) -> None:
+        import http.server
+        import json as _json
+
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                recorder.requests.append((self.command, self.path, headers, body))
+                if self.path == "/token":
+                    payload = {"access_token": access_token, "token_type": "Bearer",
+                               "expires_in": 3600}
+                    ctype = "application/json"
+                else:
+                    payload = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                               "totalResults": 0, "Resources": []}
+                    ctype = "application/scim+json"
+                data = _json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def recorder() -> Iterator[_Recorder]:
+    r = _Recorder("issued-token")
+    yield r
+    r.close()
+
+
+def test_basic_auth_headers_and_user_agent(recorder: _Recorder) -> None:
+    """RFC 7617 Basic credentials; custom headers and User-Agent on every request."""
+    import base64
+
+    with scim.Client(recorder.url + "/v2", basic=("alice", "pa:ss"),
+                     headers={"X-Tenant": "acme"}, user_agent="provisioner/1.0") as c:
+        assert c.users.list()["totalResults"] == 0
+    _, path, headers, _ = recorder.requests[-1]
+    assert path == "/v2/Users"
+    expected = base64.b64encode(b"alice:pa:ss").decode()
+    assert headers["authorization"] == f"Basic {expected}"
+    assert headers["x-tenant"] == "acme"
+    assert headers["user-agent"] == "provisioner/1.0"
+
+
+def test_oauth2_client_credentials(recorder: _Recorder) -> None:
+    """RFC 6749 §4.4: the client gets a token with its credentials (§2.3.1 Basic), caches
+    it and sends it as a bearer token."""
+    import base64
+
+    creds = scim.ClientCredentials(recorder.url + "/token", "my-client", "my-secret",
+                                   scopes=["scim.read", "scim.write"])
+    with scim.Client(recorder.url + "/v2", oauth2=creds) as c:
+        c.users.list()
+        c.groups.list()
+    token_requests = [r for r in recorder.requests if r[1] == "/token"]
+    assert len(token_requests) == 1  # cached
+    method, _, headers, body = token_requests[0]
+    assert method == "POST"
+    assert headers["authorization"] == "Basic " + base64.b64encode(b"my-client:my-secret").decode()
+    assert b"grant_type=client_credentials" in body
+    assert b"scope=scim.read+scim.write" in body or b"scope=scim.read%20scim.write" in body
+    scim_requests = [r for r in recorder.requests if r[1] != "/token"]
+    assert all(r[2]["authorization"] == "Bearer issued-token" for r in scim_requests)
