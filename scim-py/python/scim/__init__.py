@@ -56,7 +56,7 @@ from .errors import (
     UnsupportedError,
 )
 
-from . import _scim, errors
+from . import _scim
 
 # Runtime threads must not wake coroutines once the interpreter finalizes.
 atexit.register(_scim._before_exit)
@@ -76,5 +76,24 @@ __all__ = [
     "AsyncEndpoint",
     "AsyncMe",
     "AsyncResourceIterator",
+    "ScimError",
+    "ApiError",
+    "BadRequestError",
+    "UnauthorizedError",
+    "ForbiddenError",
+    "NotFoundError",
+    "ConflictError",
+    "PreconditionFailedError",
+    "PayloadTooLargeError",
+    "RateLimitedError",
+    "ServerError",
+    "HttpError",
+    "TransportError",
+    "TimeoutError",
+    "DecodeError",
+    "FilterError",
+    "PathError",
+    "PatchError",
+    "InvalidInputError",
+    "UnsupportedError",
 ]
-__all__ += errors.__all__
