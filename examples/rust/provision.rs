@@ -246,7 +246,7 @@ fn new_user(prefix: &str, i: usize) -> User {
         ..Name::default()
     });
     user.display_name = Some(format!("Given{i} Family{i}"));
-    user.active = Some(i % 5 != 0);
+    user.active = Some(!i.is_multiple_of(5));
     user.emails = Some(vec![
         Email::new(format!("{prefix}{i:04}@example.com")).with_type("work")
     ]);
