@@ -1,6 +1,8 @@
 //! Schema-aware comparison of values, shared by apply and diff so that diff predicts
 //! exactly what apply will consider "already present".
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::resource::get_ci;
@@ -21,12 +23,13 @@ pub(crate) fn str_eq(a: &str, b: &str, def: Option<&Attribute>) -> bool {
         || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase())
 }
 
-/// The key under which a string is indexed so that `str_eq` strings share it.
-pub(crate) fn fold_key(s: &str, def: Option<&Attribute>) -> String {
-    if case_exact(def) {
-        s.to_owned()
+/// The key under which a string is indexed so that `str_eq` strings share it (borrowed
+/// when the string is already in that form).
+pub(crate) fn fold_key<'s>(s: &'s str, def: Option<&Attribute>) -> Cow<'s, str> {
+    if case_exact(def) || (s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase())) {
+        Cow::Borrowed(s)
     } else {
-        s.to_lowercase()
+        Cow::Owned(s.to_lowercase())
     }
 }
 
