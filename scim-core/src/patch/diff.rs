@@ -1,12 +1,11 @@
 //! Diff two resources into a PATCH request.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
 use super::value::{
-    contains, fold_key, is_attr_name, is_primary, is_unassigned, same_identity, value_str,
+    contains, fold_key, is_attr_name, is_primary, is_unassigned, same_identity, value_str, FnvMap,
 };
 use super::{DiffOptions, MemberRemoval};
 use crate::filter::{AttrPath, CompareOp, Filter};
@@ -363,7 +362,7 @@ impl<'a> Differ<'a> {
             return replace_all(self);
         }
         // Pair equal values (a multiset match, bucketed by `value`).
-        let mut buckets: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::new();
+        let mut buckets: FnvMap<Cow<'_, str>, Vec<usize>> = FnvMap::default();
         for (i, v) in old.iter().enumerate() {
             buckets
                 .entry(key_of(v).expect("keyed"))
@@ -401,14 +400,14 @@ impl<'a> Differ<'a> {
         }
         let value_def = element_value_def(def);
         // What apply compares with: kept values by folded `value`.
-        let mut index: HashMap<Cow<'_, str>, Vec<&Value>> = HashMap::new();
+        let mut index: FnvMap<Cow<'_, str>, Vec<&Value>> = FnvMap::default();
         for v in &kept {
             index.entry(folded(v, value_def)).or_default().push(*v);
         }
         // Each new value must be appended as is: not already present nor merged into a
         // value with the same identity, and not taking `primary` from a kept value.
         let kept_primary = kept.iter().any(|v| is_primary(v));
-        let mut appended: HashMap<Cow<'_, str>, Vec<&Value>> = HashMap::new();
+        let mut appended: FnvMap<Cow<'_, str>, Vec<&Value>> = FnvMap::default();
         for a in &added {
             let key = folded(a, value_def);
             let merged = |e: &&Value| contains(e, a, def) || same_identity(e, a, def);
@@ -443,7 +442,7 @@ impl<'a> Differ<'a> {
             (MemberRemoval::Filtered, true) => {
                 let mut ops = Vec::new();
                 let mut covered = vec![false; removed.len()];
-                let mut removed_index: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::new();
+                let mut removed_index: FnvMap<Cow<'_, str>, Vec<usize>> = FnvMap::default();
                 for (i, r) in removed.iter().enumerate() {
                     removed_index
                         .entry(folded(r, value_def))
@@ -515,7 +514,7 @@ fn folded<'v>(v: &'v Value, value_def: Option<&Attribute>) -> Cow<'v, str> {
 /// value matches it; `None` when neither is enough.
 fn removal_filter(
     r: &Value,
-    index: &HashMap<Cow<'_, str>, Vec<&Value>>,
+    index: &FnvMap<Cow<'_, str>, Vec<&Value>>,
     def: Option<&Attribute>,
 ) -> Option<Filter> {
     let value = match r {
@@ -559,7 +558,7 @@ fn compare(name: &str, value: Value) -> Filter {
 /// then the whole value.
 fn value_list_item(
     r: &Value,
-    index: &HashMap<Cow<'_, str>, Vec<&Value>>,
+    index: &FnvMap<Cow<'_, str>, Vec<&Value>>,
     def: Option<&Attribute>,
     value_def: Option<&Attribute>,
 ) -> Option<Value> {
@@ -588,7 +587,7 @@ fn value_list_item(
 fn has_duplicates(v: &Value, def: Option<&Attribute>) -> bool {
     let Value::Array(items) = v else { return false };
     let value_def = element_value_def(def);
-    let mut seen: HashMap<Cow<'_, str>, Vec<&Value>> = HashMap::new();
+    let mut seen: FnvMap<Cow<'_, str>, Vec<&Value>> = FnvMap::default();
     for item in items {
         let bucket = seen.entry(folded(item, value_def)).or_default();
         if bucket.iter().any(|e| {
