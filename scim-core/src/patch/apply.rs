@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 
 use super::lenient;
 use super::undo::{position, Change, Ext, UndoLog};
-use super::value::{contains, equal, is_attr_name, is_primary, is_unassigned, same_identity};
+use super::value::{
+    contains, equal, is_attr_name, is_primary, is_unassigned, lookup, same_identity,
+};
 use super::ApplyOptions;
 use crate::error::{Error, Result, ScimType};
 use crate::filter::Filter;
@@ -545,7 +547,7 @@ impl<'a> Engine<'a> {
         let mut changes = Vec::with_capacity(subs.len());
         for (name, v) in subs {
             let sd = sub_mutability_def(def, &name);
-            let cur = get_ci(existing, &name).map(|(_, v)| v);
+            let cur = lookup(existing, &name).map(|(_, v)| v);
             let new = (!v.is_null()).then_some(&v);
             if cur.is_none() && new.is_none() {
                 continue;
@@ -728,7 +730,7 @@ impl<'a> Engine<'a> {
             };
             let mut changes = Vec::new();
             for (name, v) in &subs {
-                let cur = get_ci(existing, name).map(|(_, v)| v);
+                let cur = lookup(existing, name).map(|(_, v)| v);
                 let new = (!v.is_null()).then_some(v);
                 if cur.is_none() && new.is_none() {
                     continue;
@@ -825,7 +827,7 @@ impl<'a> Engine<'a> {
                 let mut changed = false;
                 for (name, sv) in new {
                     let sd = def.and_then(|d| d.sub_attribute(&name));
-                    let cur = get_ci(object, &name).map(|(_, v)| v);
+                    let cur = lookup(object, &name).map(|(_, v)| v);
                     let fixed = sd.is_some_and(|d| {
                         matches!(d.mutability(), Mutability::ReadOnly | Mutability::Immutable)
                     });
