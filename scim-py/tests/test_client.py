@@ -381,6 +381,14 @@ class _Recorder:
                 body = self.rfile.read(length)
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 recorder.requests.append((self.command, self.path, headers, body))
+                if "garbage" in self.path:
+                    data = b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": '
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/scim+json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 if self.path == "/token":
                     payload = {"access_token": access_token, "token_type": "Bearer",
                                "expires_in": 3600}
@@ -452,3 +460,31 @@ def test_oauth2_client_credentials(recorder: _Recorder) -> None:
     assert b"scope=scim.read+scim.write" in body or b"scope=scim.read%20scim.write" in body
     scim_requests = [r for r in recorder.requests if r[1] != "/token"]
     assert all(r[2]["authorization"] == "Bearer issued-token" for r in scim_requests)
+
+
+def test_undecodable_response_is_decode_error(recorder: _Recorder) -> None:
+    """A 200 whose body is not JSON is a DecodeError, not a crash or a dict."""
+    with scim.Client(recorder.url + "/v2") as c:
+        with pytest.raises(scim.DecodeError):
+            c.resource("/garbage").get("1")
+
+
+def test_unsupported_by_the_server_fails_locally(recorder: _Recorder) -> None:
+    """With a ServiceProviderConfig that says PATCH is unsupported (RFC 7643 §5), a
+    PATCH fails before any request is sent."""
+    config = {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+        "patch": {"supported": False},
+        "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+        "filter": {"supported": True, "maxResults": 100},
+        "changePassword": {"supported": False},
+        "sort": {"supported": False},
+        "etag": {"supported": False},
+        "authenticationSchemes": [],
+    }
+    with scim.Client(recorder.url + "/v2", service_provider_config=config) as c:
+        with pytest.raises(scim.UnsupportedError):
+            c.users.patch("1", [{"op": "remove", "path": "title"}])
+        with pytest.raises(scim.UnsupportedError):
+            c.users.list(sort_by="userName")
+    assert recorder.requests == []
