@@ -16,7 +16,10 @@ use scim_core::User;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let usage = "usage: client_load provision URL N CONCURRENCY | iterate URL PAGE_SIZE";
     let (mode, url) = match (args.first(), args.get(1)) {
         (Some(mode), Some(url)) => (mode.as_str(), url.as_str()),
