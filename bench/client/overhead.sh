@@ -12,14 +12,19 @@ if ! command -v wrk >/dev/null; then
     apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
 fi
 
-cargo bench -q -p scim-core --bench client --no-run
+BENCH_BIN=$(cargo bench -q -p scim-core --bench client --no-run --message-format=json |
+    python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "client":
+        print(m["executable"])')
 # The fixed server, alone in its own process, for wrk and the client alike.
 SERVER_OUT=$(mktemp)
-SCIM_BENCH_SERVE=1 cargo bench -q -p scim-core --bench client >"$SERVER_OUT" 2>/dev/null &
+SCIM_BENCH_SERVE=1 "$BENCH_BIN" --bench >"$SERVER_OUT" 2>/dev/null &
 SERVER_PID=$!
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; rm -f "$SERVER_OUT"; }
 trap stop_server EXIT
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     URL=$(head -n1 "$SERVER_OUT")
     [ -n "$URL" ] && break
     sleep 0.1
@@ -33,8 +38,7 @@ wrk_rps() { # connections
 WRK1=$(wrk_rps 1)
 WRK16=$(wrk_rps 16)
 
-SCIM_BENCH_URL="$URL" cargo bench -q -p scim-core --bench client -- \
-    --warm-up-time 1 --measurement-time 3 >/dev/null
+SCIM_BENCH_URL="$URL" "$BENCH_BIN" --bench --warm-up-time 1 --measurement-time 3 >/dev/null
 
 # Criterion's median time per iteration → requests per second.
 rps() { # benchmark id, requests per iteration

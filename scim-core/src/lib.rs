@@ -6,6 +6,9 @@
 //!   attribute lookup; typed structs ([`resource`]) convert to and from it losslessly.
 //! - [`schema`]: attribute definitions and the [`SchemaRegistry`] that filters and PATCH
 //!   consult for `caseExact`, types and mutability.
+//! - [`filter`]: RFC 7644 §3.4.2.2 filters — [`Filter::parse`], a canonical `Display`,
+//!   schema-aware [`Filter::matches`] and an injection-safe builder ([`Filter::eq`]...);
+//!   [`path`]: PATCH paths ([`Path::parse`]).
 //! - [`Error`]: one error type, with stable [`ErrorCode`]s shared by every binding.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]

@@ -2,7 +2,11 @@
 //! RFC 9865's `pagination`), `/ResourceTypes` (RFC 7643 §6) and `/Schemas` (RFC 7643 §7,
 //! from scim-core's built-in registry).
 
-use scim_core::{urn, SchemaRegistry};
+use scim_core::resource::{
+    AuthenticationScheme, BulkConfig, FilterConfig, PaginationConfig, ResourceType,
+    SchemaExtension, ServiceProviderConfig, Supported,
+};
+use scim_core::{urn, Meta, SchemaRegistry, ScimObject};
 use serde_json::{json, Value};
 
 use crate::config::{Capabilities, PaginationMethod};
@@ -72,69 +76,100 @@ fn list(resources: Vec<Value>) -> Reply {
     )
 }
 
-/// The ServiceProviderConfig document for `caps`.
+/// The ServiceProviderConfig document for `caps`, built with scim-core's typed struct.
 pub(crate) fn service_provider_config(shared: &Shared, caps: &Capabilities) -> Value {
     let default_method = match caps.effective_default_pagination() {
         PaginationMethod::Index => "index",
         PaginationMethod::Cursor => "cursor",
     };
-    json!({
-        "schemas": [urn::SERVICE_PROVIDER_CONFIG],
-        "documentationUri": "https://datatracker.ietf.org/doc/html/rfc7644",
-        "patch": {"supported": caps.patch},
-        "bulk": {
-            "supported": caps.bulk,
-            "maxOperations": caps.bulk_max_operations,
-            "maxPayloadSize": caps.bulk_max_payload_size,
-        },
-        "filter": {"supported": caps.filter, "maxResults": caps.max_results},
-        "changePassword": {"supported": caps.change_password},
-        "sort": {"supported": caps.sort},
-        "etag": {"supported": caps.etag},
-        // RFC 9865 §4: "pagination: A complex type that indicates pagination configuration
-        // options."
-        "pagination": {
-            "cursor": caps.cursor,
-            "index": caps.index,
-            "defaultPaginationMethod": default_method,
-            "defaultPageSize": caps.default_page_size,
-            "maxPageSize": caps.max_page_size,
-            "cursorTimeout": caps.cursor_timeout_secs,
-        },
-        "authenticationSchemes": [{
-            "type": "oauthbearertoken",
-            "name": "OAuth Bearer Token",
-            "description": "Authentication with a bearer token (RFC 6750)",
-            "specUri": "https://www.rfc-editor.org/rfc/rfc6750",
-            "primary": true,
-        }],
-        "meta": {
-            "resourceType": "ServiceProviderConfig",
-            "location": format!("{}/ServiceProviderConfig", shared.base_url),
-        },
-    })
+    let supported = |on: bool| {
+        Some(Supported {
+            supported: Some(on),
+            ..Supported::default()
+        })
+    };
+    let spc = ServiceProviderConfig {
+        schemas: vec![urn::SERVICE_PROVIDER_CONFIG.to_owned()],
+        documentation_uri: Some("https://datatracker.ietf.org/doc/html/rfc7644".to_owned()),
+        patch: supported(caps.patch),
+        bulk: Some(BulkConfig {
+            supported: Some(caps.bulk),
+            max_operations: Some(caps.bulk_max_operations as u64),
+            max_payload_size: Some(caps.bulk_max_payload_size as u64),
+            ..BulkConfig::default()
+        }),
+        filter: Some(FilterConfig {
+            supported: Some(caps.filter),
+            max_results: Some(caps.max_results as u64),
+            ..FilterConfig::default()
+        }),
+        change_password: supported(caps.change_password),
+        sort: supported(caps.sort),
+        etag: supported(caps.etag),
+        // RFC 9865 §4: "pagination: A complex type that indicates pagination
+        // configuration options."
+        pagination: Some(PaginationConfig {
+            cursor: Some(caps.cursor),
+            index: Some(caps.index),
+            default_pagination_method: Some(default_method.to_owned()),
+            default_page_size: Some(caps.default_page_size as u64),
+            max_page_size: Some(caps.max_page_size as u64),
+            cursor_timeout: Some(caps.cursor_timeout_secs),
+            ..PaginationConfig::default()
+        }),
+        authentication_schemes: Some(vec![AuthenticationScheme {
+            type_: Some("oauthbearertoken".to_owned()),
+            name: Some("OAuth Bearer Token".to_owned()),
+            description: Some("Authentication with a bearer token (RFC 6750)".to_owned()),
+            spec_uri: Some("https://www.rfc-editor.org/rfc/rfc6750".to_owned()),
+            primary: Some(true),
+            ..AuthenticationScheme::default()
+        }]),
+        meta: Some(meta(
+            "ServiceProviderConfig",
+            format!("{}/ServiceProviderConfig", shared.base_url),
+        )),
+        ..ServiceProviderConfig::default()
+    };
+    spc.into_resource().into_value()
+}
+
+fn meta(resource_type: &str, location: String) -> Meta {
+    Meta {
+        resource_type: Some(resource_type.to_owned()),
+        location: Some(location),
+        ..Meta::default()
+    }
 }
 
 fn resource_type(shared: &Shared, kind: Kind) -> Value {
-    let mut rt = json!({
-        "schemas": [urn::RESOURCE_TYPE],
-        "id": kind.name(),
-        "name": kind.name(),
-        "endpoint": kind.endpoint(),
-        "description": match kind {
-            Kind::User => "User Account",
-            Kind::Group => "Group",
-        },
-        "schema": kind.schema(),
-        "meta": {
-            "resourceType": "ResourceType",
-            "location": format!("{}/ResourceTypes/{}", shared.base_url, kind.name()),
-        },
-    });
-    if kind == Kind::User {
-        rt["schemaExtensions"] = json!([{"schema": urn::ENTERPRISE_USER, "required": false}]);
-    }
-    rt
+    let rt = ResourceType {
+        schemas: vec![urn::RESOURCE_TYPE.to_owned()],
+        id: Some(kind.name().to_owned()),
+        name: Some(kind.name().to_owned()),
+        description: Some(
+            match kind {
+                Kind::User => "User Account",
+                Kind::Group => "Group",
+            }
+            .to_owned(),
+        ),
+        endpoint: Some(kind.endpoint().to_owned()),
+        schema: Some(kind.schema().to_owned()),
+        schema_extensions: (kind == Kind::User).then(|| {
+            vec![SchemaExtension {
+                schema: Some(urn::ENTERPRISE_USER.to_owned()),
+                required: Some(false),
+                ..SchemaExtension::default()
+            }]
+        }),
+        meta: Some(meta(
+            "ResourceType",
+            format!("{}/ResourceTypes/{}", shared.base_url, kind.name()),
+        )),
+        ..ResourceType::default()
+    };
+    rt.into_resource().into_value()
 }
 
 fn schema(shared: &Shared, s: &scim_core::schema::Schema) -> Value {

@@ -413,8 +413,13 @@ pub(crate) fn sort_key(
     };
     let attr = registry.attribute_at(&[schema], sort_by);
     let case_exact = attr.is_some_and(|a| a.is_case_exact());
-    let is_time =
-        attr.is_some_and(|a| *a.attr_type() == scim_core::schema::AttributeType::DateTime);
+    // `meta.created` and other attributes the registry may not define are compared as
+    // instants when they look like dateTimes (as scim-core's filter evaluation does):
+    // RFC 3339 text with fractions of different lengths does not sort as text.
+    let is_time = match attr {
+        Some(a) => *a.attr_type() == scim_core::schema::AttributeType::DateTime,
+        None => true,
+    };
     match value {
         Value::Bool(b) => Some(SortKey::Bool(*b)),
         Value::Number(n) => n.as_f64().map(SortKey::Number),
@@ -502,15 +507,19 @@ mod tests {
         assert!(ListParams::from_search(bad.as_object().unwrap()).is_err());
     }
 
+    /// The scimType of a failed cursor look-up.
+    fn error_type<T: std::fmt::Debug>(r: ScimResult<T>) -> String {
+        r.unwrap_err().scim_type.unwrap().as_str().to_owned()
+    }
+
     #[test]
     fn cursors_round_trip_expire_and_belong_to_one_query() {
         let mut t = CursorTable::default();
+        let minute = Duration::from_secs(60);
         let key = ListParams::default().key(Scope::One(Kind::User));
         let results = Arc::new(vec![(Kind::User, 1), (Kind::User, 2)]);
-        let token = t.open(key.clone(), results, Duration::from_secs(60));
-        let (_, r, off) = t
-            .resume(&format_cursor(token, 1), &key, Duration::from_secs(60))
-            .unwrap();
+        let token = t.open(key.clone(), results, minute);
+        let (_, r, off) = t.resume(&format_cursor(token, 1), &key, minute).unwrap();
         assert_eq!((r.len(), off), (2, 1));
         let other = ListParams {
             filter: Some("x".into()),
@@ -518,38 +527,38 @@ mod tests {
         }
         .key(Scope::One(Kind::User));
         assert_eq!(
-            t.resume(&format_cursor(token, 1), &other, Duration::from_secs(1))
-                .unwrap_err()
-                .scim_type
-                .unwrap()
-                .as_str(),
+            error_type(t.resume(&format_cursor(token, 1), &other, minute)),
             "invalidCursor"
         );
         assert_eq!(
-            t.resume("zz", &key, Duration::from_secs(1))
-                .unwrap_err()
-                .scim_type
-                .unwrap()
-                .as_str(),
+            error_type(t.resume(&format_cursor(token, 3), &key, minute)),
             "invalidCursor"
         );
+        assert_eq!(error_type(t.resume("zz", &key, minute)), "invalidCursor");
         assert_eq!(
-            t.resume(&format_cursor(token ^ 1, 0), &key, Duration::from_secs(1))
-                .unwrap_err()
-                .scim_type
-                .unwrap()
-                .as_str(),
+            error_type(t.resume(&format_cursor(token ^ 1, 0), &key, minute)),
             "expiredCursor"
         );
         let token = t.open(key.clone(), Arc::new(vec![]), Duration::ZERO);
         assert_eq!(
-            t.resume(&format_cursor(token, 0), &key, Duration::ZERO)
-                .unwrap_err()
-                .scim_type
-                .unwrap()
-                .as_str(),
+            error_type(t.resume(&format_cursor(token, 0), &key, Duration::ZERO)),
             "expiredCursor"
         );
+    }
+
+    #[test]
+    fn date_times_sort_as_instants() {
+        let reg = SchemaRegistry::core();
+        let a = json!({"meta": {"created": "2026-01-01T00:00:15.1362Z"}});
+        let b = json!({"meta": {"created": "2026-01-01T00:00:15.13620001Z"}});
+        let key = |v: &Value| sort_key(v.as_object().unwrap(), urn::USER, "meta.created", reg);
+        assert!(matches!(key(&a), Some(SortKey::Time(_))));
+        assert_eq!(key(&a).unwrap().cmp(&key(&b).unwrap()), Ordering::Less);
+        let text = json!({"nickName": "2026-01-01T00:00:15Z"});
+        assert!(matches!(
+            sort_key(text.as_object().unwrap(), urn::USER, "nickName", reg),
+            Some(SortKey::Text(_))
+        ));
     }
 
     /// RFC 7644 §3.4.2.3: "if there is no data for the specified "sortBy" value, they are

@@ -2,8 +2,9 @@
 //! body, and the `ETag` / `Location` headers; and the SCIM error responses of
 //! RFC 7644 §3.12.
 
-use scim_core::{urn, ScimType};
-use serde_json::{json, Value};
+use scim_core::resource::ErrorResponse;
+use scim_core::{ScimObject, ScimType};
+use serde_json::Value;
 
 /// The answer of one SCIM operation (also one bulk operation's result).
 #[derive(Debug, Clone, PartialEq)]
@@ -103,17 +104,16 @@ impl ScimError {
         )
     }
 
-    /// The RFC 7644 §3.12 body. `status` is a string, as in the RFC's examples.
+    /// The RFC 7644 §3.12 body, from scim-core's `ErrorResponse` (`status` written as a
+    /// string, as in the RFC's examples).
     pub fn body(&self) -> Value {
-        let mut body = json!({
-            "schemas": [urn::ERROR],
-            "status": self.status.to_string(),
-        });
-        if let Some(t) = &self.scim_type {
-            body["scimType"] = Value::String(t.as_str().to_owned());
-        }
-        body["detail"] = Value::String(self.detail.clone());
-        body
+        ErrorResponse::new(
+            self.status,
+            self.scim_type.clone(),
+            Some(self.detail.clone()),
+        )
+        .into_resource()
+        .into_value()
     }
 }
 

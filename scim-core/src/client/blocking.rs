@@ -46,18 +46,37 @@ impl ClientBuilder {
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: super::Client,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
 }
 
 /// Runs `future` to completion on `runtime`, refusing to block inside an async runtime.
-fn block_on<F: Future>(runtime: &tokio::runtime::Runtime, future: F) -> Result<F::Output> {
+fn block_on<F: Future>(runtime: &Runtime, future: F) -> Result<F::Output> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::InvalidInput(
             "the blocking client cannot be used inside an async runtime: use scim_core::client::Client"
                 .into(),
         ));
     }
-    Ok(runtime.block_on(future))
+    match &runtime.0 {
+        Some(rt) => Ok(rt.block_on(future)),
+        None => Err(Error::InvalidInput(
+            "the blocking client's runtime is shut down".into(),
+        )),
+    }
+}
+
+/// The runtime of a blocking client. Dropping it never blocks or panics, even from
+/// inside an async context (tokio's `Runtime` would panic there): it is shut down in
+/// the background.
+#[derive(Debug)]
+struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl Client {
@@ -78,7 +97,7 @@ impl Client {
             })?;
         Ok(Client {
             inner: client,
-            runtime: Arc::new(runtime),
+            runtime: Arc::new(Runtime(Some(runtime))),
         })
     }
 
@@ -118,9 +137,12 @@ impl Client {
         }
     }
 
-    /// `GET /Me`.
-    pub fn me(&self) -> Result<Resource> {
-        self.run(self.inner.me().get())
+    /// `/Me`: the resource of the authenticated subject (RFC 7644 §3.11).
+    pub fn me(&self) -> Me {
+        Me {
+            inner: self.inner.me(),
+            runtime: self.runtime.clone(),
+        }
     }
 
     /// A search across every resource type (`POST /.search`).
@@ -164,11 +186,40 @@ impl Client {
     }
 }
 
+/// Blocking `/Me`; see [`super::Me`].
+#[derive(Debug, Clone)]
+pub struct Me {
+    inner: super::Me,
+    runtime: Arc<Runtime>,
+}
+
+impl Me {
+    /// `GET /Me`.
+    pub fn get(&self) -> Result<Resource> {
+        block_on(&self.runtime, self.inner.get())?
+    }
+
+    /// `PUT /Me`.
+    pub fn replace(&self, resource: &Resource) -> Result<Resource> {
+        block_on(&self.runtime, self.inner.replace(resource))?
+    }
+
+    /// `PATCH /Me`; `None` when the server answers 204.
+    pub fn patch(&self, operations: PatchOp) -> Result<Option<Resource>> {
+        block_on(&self.runtime, self.inner.patch(operations))?
+    }
+
+    /// `DELETE /Me`.
+    pub fn delete(&self) -> Result<()> {
+        block_on(&self.runtime, self.inner.delete())?
+    }
+}
+
 /// A blocking resource endpoint; see [`super::Endpoint`].
 #[derive(Debug, Clone)]
 pub struct Endpoint<T> {
     inner: super::Endpoint<T>,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
 }
 
 impl<T: ScimObject> Endpoint<T> {
@@ -249,7 +300,7 @@ impl<T: ScimObject> Endpoint<T> {
 #[must_use = "a request does nothing until sent"]
 pub struct Get<'a, T> {
     inner: super::Get<'a, T>,
-    runtime: &'a tokio::runtime::Runtime,
+    runtime: &'a Runtime,
 }
 
 impl<T: ScimObject> Get<'_, T> {
@@ -284,7 +335,7 @@ impl<T: ScimObject> Get<'_, T> {
 #[must_use = "a request does nothing until sent"]
 pub struct Replace<'a, T> {
     inner: super::Replace<'a, T>,
-    runtime: &'a tokio::runtime::Runtime,
+    runtime: &'a Runtime,
 }
 
 impl<T: ScimObject> Replace<'_, T> {
@@ -305,7 +356,7 @@ impl<T: ScimObject> Replace<'_, T> {
 #[must_use = "a request does nothing until sent"]
 pub struct Patch<'a, T> {
     inner: super::Patch<'a, T>,
-    runtime: &'a tokio::runtime::Runtime,
+    runtime: &'a Runtime,
 }
 
 impl<T: ScimObject> Patch<'_, T> {
@@ -326,7 +377,7 @@ impl<T: ScimObject> Patch<'_, T> {
 #[must_use = "a request does nothing until sent"]
 pub struct Delete<'a, T> {
     inner: super::Delete<'a, T>,
-    runtime: &'a tokio::runtime::Runtime,
+    runtime: &'a Runtime,
 }
 
 impl<T: ScimObject> Delete<'_, T> {
@@ -347,7 +398,7 @@ impl<T: ScimObject> Delete<'_, T> {
 #[must_use = "a request does nothing until sent"]
 pub struct List<T> {
     inner: super::List<T>,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
 }
 
 impl<T: ScimObject> List<T> {
@@ -396,7 +447,7 @@ impl<T: ScimObject> List<T> {
 #[must_use = "iterators do nothing unless consumed"]
 pub struct Iter<T> {
     inner: super::Iter<T>,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
     refused: bool,
 }
 

@@ -380,20 +380,23 @@ impl Client {
         self.discovery_list(request).await
     }
 
-    /// `GET /Schemas` (RFC 7644 §4).
+    /// `GET /Schemas` (RFC 7644 §4), decoded leniently (see [`crate::schema`]).
     pub async fn schemas(&self) -> Result<Vec<Schema>> {
-        let request = self.inner.base.schemas()?;
-        self.discovery_list(request).await
+        let mut registry = SchemaRegistry::empty();
+        registry.load_schemas_value(&self.schemas_response().await?)?;
+        Ok(registry.schemas().cloned().collect())
     }
 
     /// The core schemas plus every schema the server publishes (the server's definition
     /// replaces the built-in one with the same id), for filters, PATCH and diff.
     pub async fn schema_registry(&self) -> Result<SchemaRegistry> {
-        let mut registry = SchemaRegistry::new();
-        for schema in self.schemas().await? {
-            registry.add(schema);
-        }
-        Ok(registry)
+        SchemaRegistry::from_schemas_value(&self.schemas_response().await?)
+    }
+
+    async fn schemas_response(&self) -> Result<serde_json::Value> {
+        let request = self.inner.base.schemas()?;
+        let response = self.send_request(request, Replay::ByMethod).await?;
+        response::parse_json(&response)
     }
 
     /// A discovery endpoint's resources: RFC 7644 §4 asks for a ListResponse; a bare

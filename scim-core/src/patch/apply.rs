@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 
 use super::lenient;
 use super::undo::{position, Change, Ext, UndoLog};
-use super::value::{contains, equal, is_primary, is_unassigned, same_identity};
+use super::value::{
+    contains, equal, is_attr_name, is_primary, is_unassigned, lookup, same_identity,
+};
 use super::ApplyOptions;
 use crate::error::{Error, Result, ScimType};
 use crate::filter::Filter;
@@ -61,8 +63,12 @@ pub fn apply_with(
         lenient: options.lenient,
         undo: UndoLog::default(),
     };
+    engine.refresh_core(resource);
     for (index, op) in patch.operations.iter().enumerate() {
-        engine.refresh_core(resource);
+        // `schemas` changes only through a path-less value or a `schemas` path.
+        if index > 0 && op.path.as_deref().map_or(true, names_schemas) {
+            engine.refresh_core(resource);
+        }
         if let Err(Fail { scim_type, message }) = engine.operation(resource, op) {
             engine.undo.rollback(resource);
             return Err(Error::Patch {
@@ -137,8 +143,14 @@ impl<'a> Engine<'a> {
     fn refresh_core(&mut self, resource: &Resource) {
         self.core.clear();
         for id in resource.schemas() {
-            if let Some(schema) = self.registry.schema(id) {
-                if !self.registry.is_extension(&schema.id) {
+            // The usual spellings need no registry look-up: a schema the registry does
+            // not know is skipped by its look-ups anyway.
+            if let Some(known) = [urn::USER, urn::GROUP].into_iter().find(|u| *u == id) {
+                self.core.push(known);
+            } else if id == urn::ENTERPRISE_USER || is_extension_urn(id) {
+                continue;
+            } else if let Some(schema) = self.registry.schema(id) {
+                if !is_extension_urn(&schema.id) {
                     self.core.push(schema.id.as_str());
                 }
             }
@@ -170,10 +182,7 @@ impl<'a> Engine<'a> {
         };
         let path = match op.path.as_deref() {
             Some(p) if self.lenient && p.trim().is_empty() => None,
-            Some(p) => Some(Path::parse(p).map_err(|e| Fail {
-                scim_type: ScimType::InvalidPath,
-                message: e.to_string(),
-            })?),
+            Some(p) => Some(parse_path(p)?),
             None => None,
         };
         match kind {
@@ -538,7 +547,7 @@ impl<'a> Engine<'a> {
         let mut changes = Vec::with_capacity(subs.len());
         for (name, v) in subs {
             let sd = sub_mutability_def(def, &name);
-            let cur = get_ci(existing, &name).map(|(_, v)| v);
+            let cur = lookup(existing, &name).map(|(_, v)| v);
             let new = (!v.is_null()).then_some(&v);
             if cur.is_none() && new.is_none() {
                 continue;
@@ -552,15 +561,19 @@ impl<'a> Engine<'a> {
         }
         let key = key.to_owned();
         let map = container_mut(res, &t.ext).expect("the attribute exists");
-        let slot = map.get_mut(&key).expect("the attribute exists");
-        self.undo.push(Change::Set {
-            ext: t.ext.clone(),
-            key: key.clone(),
-            prev: slot.clone(),
-        });
-        let object = slot.as_object_mut().expect("checked to be an object");
+        let object = map
+            .get_mut(&key)
+            .and_then(Value::as_object_mut)
+            .expect("checked to be an object");
         for (name, v) in changes {
-            set_key(object, &name, v, def.and_then(|d| d.sub_attribute(&name)));
+            let (sub, prev) = set_key(object, &name, v, def.and_then(|d| d.sub_attribute(&name)));
+            self.undo.push(Change::Sub {
+                ext: t.ext.clone(),
+                key: key.clone(),
+                index: None,
+                sub,
+                prev,
+            });
         }
         if object.is_empty() {
             return self.delete(res, t, def);
@@ -717,7 +730,7 @@ impl<'a> Engine<'a> {
             };
             let mut changes = Vec::new();
             for (name, v) in &subs {
-                let cur = get_ci(existing, name).map(|(_, v)| v);
+                let cur = lookup(existing, name).map(|(_, v)| v);
                 let new = (!v.is_null()).then_some(v);
                 if cur.is_none() && new.is_none() {
                     continue;
@@ -737,21 +750,21 @@ impl<'a> Engine<'a> {
         let items = array_mut(res, &t.ext, &key);
         let mut emptied = Vec::new();
         for (i, changes) in planned {
-            let element = &mut items[i];
-            self.undo.push(Change::Element {
-                ext: t.ext.clone(),
-                key: key.clone(),
-                index: i,
-                prev: element.clone(),
-            });
-            let object = element.as_object_mut().expect("checked to be an object");
+            let object = items[i].as_object_mut().expect("checked to be an object");
             for (name, v) in changes {
-                set_key(
+                let (sub, prev) = set_key(
                     object,
                     name,
                     v.clone(),
                     def.and_then(|d| d.sub_attribute(name)),
                 );
+                self.undo.push(Change::Sub {
+                    ext: t.ext.clone(),
+                    key: key.clone(),
+                    index: Some(i),
+                    sub,
+                    prev,
+                });
             }
             if object.is_empty() {
                 emptied.push(i);
@@ -814,7 +827,7 @@ impl<'a> Engine<'a> {
                 let mut changed = false;
                 for (name, sv) in new {
                     let sd = def.and_then(|d| d.sub_attribute(&name));
-                    let cur = get_ci(object, &name).map(|(_, v)| v);
+                    let cur = lookup(object, &name).map(|(_, v)| v);
                     let fixed = sd.is_some_and(|d| {
                         matches!(d.mutability(), Mutability::ReadOnly | Mutability::Immutable)
                     });
@@ -881,19 +894,20 @@ impl<'a> Engine<'a> {
             if j == p || !is_primary(element) {
                 continue;
             }
-            if j < fresh {
-                self.undo.push(Change::Element {
-                    ext: t.ext.clone(),
-                    key: key.to_owned(),
-                    index: j,
-                    prev: element.clone(),
-                });
-            }
             let object = element.as_object_mut().expect("is_primary checked");
             let k = key_ci(object, "primary")
                 .expect("is_primary checked")
                 .to_owned();
-            object.insert(k, Value::Bool(false));
+            object.insert(k.clone(), Value::Bool(false));
+            if j < fresh {
+                self.undo.push(Change::Sub {
+                    ext: t.ext.clone(),
+                    key: key.to_owned(),
+                    index: Some(j),
+                    sub: k,
+                    prev: Some((usize::MAX, Value::Bool(true))),
+                });
+            }
         }
         Ok(())
     }
@@ -910,6 +924,16 @@ impl<'a> Engine<'a> {
             self.ensure_extension(res, ext)?;
         }
         let map = container_mut(res, &t.ext).expect("ensured above");
+        if let Some(slot) = map.get_mut(t.name) {
+            // The exact spelling: one look-up.
+            let prev = std::mem::replace(slot, value);
+            self.undo.push(Change::Set {
+                ext: t.ext.clone(),
+                key: t.name.to_owned(),
+                prev,
+            });
+            return Ok(());
+        }
         match key_ci(map, t.name).map(str::to_owned) {
             Some(key) => {
                 let prev = std::mem::replace(map.get_mut(&key).expect("found above"), value);
@@ -1383,19 +1407,29 @@ fn one_primary(values: &[Value], t: &Target<'_>) -> Res<()> {
 }
 
 /// Sets `name` in `object`: an existing key keeps its case, a new one takes the
-/// canonical name; null removes it.
-fn set_key(object: &mut Map<String, Value>, name: &str, v: Value, def: Option<&Attribute>) {
+/// canonical name; null removes it. Returns the key and what restores it (see
+/// `Change::Sub`).
+fn set_key(
+    object: &mut Map<String, Value>,
+    name: &str,
+    v: Value,
+    def: Option<&Attribute>,
+) -> (String, Option<(usize, Value)>) {
     match key_ci(object, name).map(str::to_owned) {
         Some(k) if v.is_null() => {
-            object.shift_remove(&k);
+            let pos = position(object, &k);
+            let prev = object.shift_remove(&k).map(|p| (pos, p));
+            (k, prev)
         }
         Some(k) => {
-            object.insert(k, v);
+            let prev = object.insert(k.clone(), v).map(|p| (usize::MAX, p));
+            (k, prev)
         }
-        None if v.is_null() => {}
+        None if v.is_null() => (name.to_owned(), None),
         None => {
             let k = def.map_or(name, |d| d.name.as_str()).to_owned();
-            object.insert(k, v);
+            object.insert(k.clone(), v);
+            (k, None)
         }
     }
 }
@@ -1429,19 +1463,61 @@ fn array_mut<'r>(res: &'r mut Resource, ext: &Ext, key: &str) -> &'r mut Vec<Val
         .expect("the caller checked the array exists")
 }
 
+/// Parses a PATCH path. The common plain forms (`name`, `name.sub`, `urn:...:name.sub`)
+/// are split directly; anything else goes through the grammar's parser.
 fn parse_path(text: &str) -> Res<Path> {
+    if let Some(path) = plain_path(text) {
+        return Ok(path);
+    }
     Path::parse(text).map_err(|e| Fail {
         scim_type: ScimType::InvalidPath,
         message: e.to_string(),
     })
 }
 
+/// `[urn ":"] ATTRNAME ["." ATTRNAME]` without a filter, as [`Path::parse`] reads it.
+fn plain_path(text: &str) -> Option<Path> {
+    if text
+        .bytes()
+        .any(|b| matches!(b, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n'))
+    {
+        return None;
+    }
+    let (urn, rest) = urn::split_urn(text);
+    if urn.is_some_and(|u| u.len() <= 4) {
+        return None;
+    }
+    let (name, sub) = match rest.split_once('.') {
+        Some((n, s)) => (n, Some(s)),
+        None => (rest, None),
+    };
+    if !is_attr_name(name) || sub.is_some_and(|s| !is_attr_name(s)) {
+        return None;
+    }
+    Some(Path {
+        urn: urn.map(str::to_owned),
+        name: name.to_owned(),
+        filter: None,
+        sub_attr: sub.map(str::to_owned),
+    })
+}
+
+/// True for a path that starts with `schemas` (any case).
+fn names_schemas(path: &str) -> bool {
+    let p = path.trim_start().as_bytes();
+    p.len() >= 7 && p[..7].eq_ignore_ascii_case(b"schemas")
+}
+
 fn has_urn_prefix(key: &str) -> bool {
     key.len() > 4 && key.as_bytes()[..4].eq_ignore_ascii_case(b"urn:")
 }
 
+/// True for an extension schema URN (`urn:...:extension:...`, any case).
 fn is_extension_urn(urn: &str) -> bool {
-    urn.as_bytes()
-        .windows(11)
-        .any(|w| w.eq_ignore_ascii_case(b":extension:"))
+    let b = urn.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b':'
+            && b.get(i + 1..i + 11)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"extension:"))
+    })
 }

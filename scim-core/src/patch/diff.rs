@@ -1,11 +1,11 @@
 //! Diff two resources into a PATCH request.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
 use super::value::{
-    contains, fold_key, is_attr_name, is_primary, is_unassigned, same_identity, value_str,
+    contains, fold_key, is_attr_name, is_primary, is_unassigned, same_identity, value_str, FnvMap,
 };
 use super::{DiffOptions, MemberRemoval};
 use crate::filter::{AttrPath, CompareOp, Filter};
@@ -362,7 +362,7 @@ impl<'a> Differ<'a> {
             return replace_all(self);
         }
         // Pair equal values (a multiset match, bucketed by `value`).
-        let mut buckets: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut buckets: FnvMap<Cow<'_, str>, Vec<usize>> = FnvMap::default();
         for (i, v) in old.iter().enumerate() {
             buckets
                 .entry(key_of(v).expect("keyed"))
@@ -400,14 +400,14 @@ impl<'a> Differ<'a> {
         }
         let value_def = element_value_def(def);
         // What apply compares with: kept values by folded `value`.
-        let mut index: HashMap<String, Vec<&Value>> = HashMap::new();
+        let mut index: FnvMap<Cow<'_, str>, Vec<&Value>> = FnvMap::default();
         for v in &kept {
             index.entry(folded(v, value_def)).or_default().push(*v);
         }
         // Each new value must be appended as is: not already present nor merged into a
         // value with the same identity, and not taking `primary` from a kept value.
         let kept_primary = kept.iter().any(|v| is_primary(v));
-        let mut appended: HashMap<String, Vec<&Value>> = HashMap::new();
+        let mut appended: FnvMap<Cow<'_, str>, Vec<&Value>> = FnvMap::default();
         for a in &added {
             let key = folded(a, value_def);
             let merged = |e: &&Value| contains(e, a, def) || same_identity(e, a, def);
@@ -442,7 +442,7 @@ impl<'a> Differ<'a> {
             (MemberRemoval::Filtered, true) => {
                 let mut ops = Vec::new();
                 let mut covered = vec![false; removed.len()];
-                let mut removed_index: HashMap<String, Vec<usize>> = HashMap::new();
+                let mut removed_index: FnvMap<Cow<'_, str>, Vec<usize>> = FnvMap::default();
                 for (i, r) in removed.iter().enumerate() {
                     removed_index
                         .entry(folded(r, value_def))
@@ -492,21 +492,21 @@ fn element_value_def(def: Option<&Attribute>) -> Option<&Attribute> {
 
 /// The exact key an element is bucketed by: its `value` (complex) or itself (a string,
 /// number or boolean); `None` for elements value-by-value cannot address.
-fn key_of(v: &Value) -> Option<String> {
+fn key_of(v: &Value) -> Option<Cow<'_, str>> {
     match v {
-        Value::Object(_) => value_str(v).map(str::to_owned),
-        Value::String(s) => Some(s.clone()),
-        Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
+        Value::Object(_) => value_str(v).map(Cow::Borrowed),
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(_) | Value::Bool(_) => Some(Cow::Owned(v.to_string())),
         _ => None,
     }
 }
 
 /// The key under which elements apply considers possibly equal share a bucket.
-fn folded(v: &Value, value_def: Option<&Attribute>) -> String {
+fn folded<'v>(v: &'v Value, value_def: Option<&Attribute>) -> Cow<'v, str> {
     match v {
-        Value::Object(_) => value_str(v).map_or_else(String::new, |s| fold_key(s, value_def)),
+        Value::Object(_) => value_str(v).map_or(Cow::Borrowed(""), |s| fold_key(s, value_def)),
         Value::String(s) => fold_key(s, value_def),
-        other => other.to_string(),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
@@ -514,7 +514,7 @@ fn folded(v: &Value, value_def: Option<&Attribute>) -> String {
 /// value matches it; `None` when neither is enough.
 fn removal_filter(
     r: &Value,
-    index: &HashMap<String, Vec<&Value>>,
+    index: &FnvMap<Cow<'_, str>, Vec<&Value>>,
     def: Option<&Attribute>,
 ) -> Option<Filter> {
     let value = match r {
@@ -558,7 +558,7 @@ fn compare(name: &str, value: Value) -> Filter {
 /// then the whole value.
 fn value_list_item(
     r: &Value,
-    index: &HashMap<String, Vec<&Value>>,
+    index: &FnvMap<Cow<'_, str>, Vec<&Value>>,
     def: Option<&Attribute>,
     value_def: Option<&Attribute>,
 ) -> Option<Value> {
@@ -587,7 +587,7 @@ fn value_list_item(
 fn has_duplicates(v: &Value, def: Option<&Attribute>) -> bool {
     let Value::Array(items) = v else { return false };
     let value_def = element_value_def(def);
-    let mut seen: HashMap<String, Vec<&Value>> = HashMap::new();
+    let mut seen: FnvMap<Cow<'_, str>, Vec<&Value>> = FnvMap::default();
     for item in items {
         let bucket = seen.entry(folded(item, value_def)).or_default();
         if bucket.iter().any(|e| {

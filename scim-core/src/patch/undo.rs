@@ -34,6 +34,16 @@ pub(crate) enum Change {
         key: String,
         items: Vec<(usize, Value)>,
     },
+    /// The sub-attribute `sub` of the complex attribute `key` (or of its value at
+    /// `index`, for a multi-valued one) held `prev` (with its position, `usize::MAX` when
+    /// it was replaced in place), or did not exist (`None`).
+    Sub {
+        ext: Ext,
+        key: String,
+        index: Option<usize>,
+        sub: String,
+        prev: Option<(usize, Value)>,
+    },
     /// The value at `index` of the array at `key` was `prev`.
     Element {
         ext: Ext,
@@ -106,6 +116,35 @@ fn undo(resource: &mut Resource, change: Change) {
             if let Some(values) = array(resource, &ext, &key) {
                 for (i, v) in items {
                     values.insert(i.min(values.len()), v);
+                }
+            }
+        }
+        Change::Sub {
+            ext,
+            key,
+            index,
+            sub,
+            prev,
+        } => {
+            let slot = container(resource, &ext).and_then(|m| m.get_mut(&key));
+            let object = match (slot, index) {
+                (Some(Value::Object(o)), None) => o,
+                (Some(Value::Array(items)), Some(i)) => match items.get_mut(i) {
+                    Some(Value::Object(o)) => o,
+                    _ => return,
+                },
+                _ => return,
+            };
+            match prev {
+                None => {
+                    object.shift_remove(&sub);
+                }
+                Some((_, v)) if object.contains_key(&sub) => {
+                    object.insert(sub, v);
+                }
+                Some((pos, v)) => {
+                    let pos = pos.min(object.len());
+                    object.shift_insert(pos, sub, v);
                 }
             }
         }

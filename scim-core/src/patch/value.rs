@@ -1,10 +1,59 @@
 //! Schema-aware comparison of values, shared by apply and diff so that diff predicts
 //! exactly what apply will consider "already present".
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::resource::get_ci;
 use crate::schema::{Attribute, AttributeType};
+
+/// The entry of `object` named `name` case-insensitively. A SCIM value has a handful of
+/// sub-attributes: scanning them is cheaper than hashing the name (serde_json's map
+/// hashes with SipHash), so small objects are scanned, large ones looked up.
+pub(crate) fn lookup<'o>(
+    object: &'o Map<String, Value>,
+    name: &str,
+) -> Option<(&'o str, &'o Value)> {
+    if object.len() > 8 {
+        return get_ci(object, name);
+    }
+    let mut folded = None;
+    for (k, v) in object {
+        if k == name {
+            return Some((k, v));
+        }
+        if folded.is_none() && k.eq_ignore_ascii_case(name) {
+            folded = Some((k.as_str(), v));
+        }
+    }
+    folded
+}
+
+/// A fast non-cryptographic hasher (FNV-1a) for diff's indexes, whose keys come from
+/// the two resources being compared.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A `HashMap` hashed with [`Fnv`].
+pub(crate) type FnvMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// True when strings of this attribute compare exactly (`caseExact`, or `binary`).
 fn case_exact(def: Option<&Attribute>) -> bool {
@@ -21,12 +70,13 @@ pub(crate) fn str_eq(a: &str, b: &str, def: Option<&Attribute>) -> bool {
         || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase())
 }
 
-/// The key under which a string is indexed so that `str_eq` strings share it.
-pub(crate) fn fold_key(s: &str, def: Option<&Attribute>) -> String {
-    if case_exact(def) {
-        s.to_owned()
+/// The key under which a string is indexed so that `str_eq` strings share it (borrowed
+/// when the string is already in that form).
+pub(crate) fn fold_key<'s>(s: &'s str, def: Option<&Attribute>) -> Cow<'s, str> {
+    if case_exact(def) || (s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase())) {
+        Cow::Borrowed(s)
     } else {
-        s.to_lowercase()
+        Cow::Owned(s.to_lowercase())
     }
 }
 
@@ -50,7 +100,7 @@ pub(crate) fn equal(a: &Value, b: &Value, def: Option<&Attribute>) -> bool {
 /// True when `object` has the sub-attribute `key` equal to `v`.
 fn sub_equal(object: &Map<String, Value>, key: &str, v: &Value, def: Option<&Attribute>) -> bool {
     let sub = def.and_then(|d| d.sub_attribute(key));
-    get_ci(object, key).is_some_and(|(_, w)| equal(v, w, sub))
+    lookup(object, key).is_some_and(|(_, w)| equal(v, w, sub))
 }
 
 /// True when `existing` already holds `new`: equal scalars, or every sub-attribute of
@@ -65,7 +115,7 @@ pub(crate) fn contains(existing: &Value, new: &Value, def: Option<&Attribute>) -
 /// The `value` sub-attribute of a multi-valued attribute's element, as a string.
 pub(crate) fn value_str(element: &Value) -> Option<&str> {
     match element {
-        Value::Object(o) => get_ci(o, "value").and_then(|(_, v)| v.as_str()),
+        Value::Object(o) => lookup(o, "value").and_then(|(_, v)| v.as_str()),
         _ => None,
     }
 }
@@ -76,13 +126,13 @@ pub(crate) fn same_identity(a: &Value, b: &Value, def: Option<&Attribute>) -> bo
     let (Value::Object(x), Value::Object(y)) = (a, b) else {
         return false;
     };
-    let Some((_, va)) = get_ci(x, "value") else {
+    let Some((_, va)) = lookup(x, "value") else {
         return false;
     };
     if !sub_equal(y, "value", va, def) {
         return false;
     }
-    match (get_ci(x, "type"), get_ci(y, "type")) {
+    match (lookup(x, "type"), lookup(y, "type")) {
         (None, None) => true,
         (Some((_, t)), Some(_)) => sub_equal(y, "type", t, def),
         _ => false,
@@ -91,7 +141,7 @@ pub(crate) fn same_identity(a: &Value, b: &Value, def: Option<&Attribute>) -> bo
 
 /// True for an element with `primary: true`.
 pub(crate) fn is_primary(element: &Value) -> bool {
-    matches!(element, Value::Object(o) if matches!(get_ci(o, "primary"), Some((_, Value::Bool(true)))))
+    matches!(element, Value::Object(o) if matches!(lookup(o, "primary"), Some((_, Value::Bool(true)))))
 }
 
 /// True for the unassigned state (RFC 7643 §2.5): null, `[]` or `{}`.

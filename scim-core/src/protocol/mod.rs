@@ -3,8 +3,8 @@
 //!
 //! Nothing here opens a socket or needs an async runtime, so this module is compiled
 //! without the `client` feature: an application can drive it with any HTTP stack. The
-//! [`client`](crate) module (feature `client`) is a thin layer that sends what is built
-//! here with reqwest and feeds the answers back.
+//! `client` module (feature `client`) is a thin layer that sends what is built here
+//! with reqwest and feeds the answers back.
 //!
 //! - [`BaseUrl`] and [`Endpoint`]: the requests of one resource endpoint (`/Users`,
 //!   `/Groups`, any other) — create, get, replace, patch, delete, list, search.

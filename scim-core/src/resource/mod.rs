@@ -147,6 +147,11 @@ impl Resource {
 
     /// Parses a JSON object from bytes; see [`Resource::from_json`].
     pub fn from_slice(json: &[u8]) -> Result<Self> {
+        // The common case parses once, without tracking paths; only input that fails is
+        // parsed again to say where.
+        if let Ok(value) = serde_json::from_slice::<Value>(json) {
+            return Self::from_value(value);
+        }
         let mut de = serde_json::Deserializer::from_slice(json);
         let value = serde_path_to_error::deserialize(&mut de).map_err(Error::decode)?;
         de.end().map_err(|e| Error::Decode {

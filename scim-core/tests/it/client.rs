@@ -832,6 +832,13 @@ mod blocking {
         );
         rt.block_on(
             Mock::given(method("GET"))
+                .and(path("/scim/v2/Me"))
+                .respond_with(scim_json(200, bjensen("me", "W/\"1\"")))
+                .expect(1)
+                .mount(&server),
+        );
+        rt.block_on(
+            Mock::given(method("GET"))
                 .and(path("/scim/v2/Users"))
                 .and(RawQuery("startIndex=1"))
                 .respond_with(scim_json(200, list_page(&["a", "b"], 2, 1)))
@@ -842,6 +849,7 @@ mod blocking {
             .build_blocking()
             .unwrap();
         assert_eq!(c.users().get("1").send().unwrap().id.as_deref(), Some("1"));
+        assert_eq!(c.me().get().unwrap().id(), Some("me"));
         let ids: Vec<String> = c
             .users()
             .iter()
@@ -853,4 +861,16 @@ mod blocking {
             .unwrap_err();
         assert_eq!(e.code(), scim_core::ErrorCode::InvalidInput);
     }
+}
+
+/// Building a client (which builds its rustls configuration) installs no process-wide
+/// rustls crypto provider: a library must leave that choice to the application.
+#[test]
+fn no_global_rustls_provider_is_installed() {
+    let client = Client::builder("https://scim.example.com/v2")
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+    drop(client);
 }

@@ -6,6 +6,8 @@ mod bulk;
 mod crud;
 mod discovery;
 mod faults;
+mod flow;
+mod lifecycle;
 mod list;
 mod patch;
 
