@@ -27,6 +27,17 @@ fn roundtrip(c: &mut Criterion) {
             assert!(f.matches(&r, SchemaRegistry::core()).unwrap());
         })
     });
+    // What the ABI does inside: serde_json without path tracking (Resource::from_json
+    // tracks the JSON path for its error messages, which costs on every call).
+    group.bench_function("rust: parse + serde_json::from_str + matches", |b| {
+        b.iter(|| {
+            let f = Filter::parse(black_box(filter_text)).unwrap();
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(black_box(user_text)).unwrap();
+            let r = Resource::from(map);
+            assert!(f.matches(&r, SchemaRegistry::core()).unwrap());
+        })
+    });
     group.bench_function(
         "abi from rust: scim_filter_parse + scim_filter_matches",
         |b| {
