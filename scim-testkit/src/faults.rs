@@ -50,8 +50,8 @@ fn matches(rule: &FaultRule, method: &str, path: &str) -> bool {
         && rule
             .method
             .as_deref()
-            .map_or(true, |m| m.eq_ignore_ascii_case(method))
-        && rule.path.as_deref().map_or(true, |p| path.starts_with(p))
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
+        && rule.path.as_deref().is_none_or(|p| path.starts_with(p))
 }
 
 /// True for faults answered before the request is executed.

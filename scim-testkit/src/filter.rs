@@ -54,10 +54,7 @@ impl Matcher {
 /// core schema).
 fn is_top_level(path: &AttrPath, name: &str) -> bool {
     path.name.eq_ignore_ascii_case(name)
-        && path
-            .urn
-            .as_deref()
-            .map_or(true, urn::is_core_resource_schema)
+        && path.urn.as_deref().is_none_or(urn::is_core_resource_schema)
 }
 
 fn mentions(filter: &Filter, name: &str) -> bool {

@@ -27,7 +27,7 @@ pub(crate) fn parse(body: &Value) -> ScimResult<PatchOp> {
     if res
         .get("Operations")
         .and_then(Value::as_array)
-        .map_or(true, Vec::is_empty)
+        .is_none_or(Vec::is_empty)
     {
         return Err(ScimError::bad(
             ScimType::InvalidSyntax,

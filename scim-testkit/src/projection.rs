@@ -233,7 +233,7 @@ fn select_in_extension(urn: &str, value: &Value, paths: &[AttrPath]) -> Option<V
 fn targets_core(path: &AttrPath, schema: &str) -> bool {
     path.urn
         .as_deref()
-        .map_or(true, |u| u.eq_ignore_ascii_case(schema))
+        .is_none_or(|u| u.eq_ignore_ascii_case(schema))
 }
 
 /// The object a path's attribute lives in: the resource itself, or an extension object.

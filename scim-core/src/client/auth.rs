@@ -168,7 +168,7 @@ impl OAuth2 {
     pub(crate) async fn header(&self, http: &reqwest::Client) -> Result<HeaderValue> {
         let mut slot = self.token.lock().await;
         if let Some(t) = slot.as_ref() {
-            if t.refresh_at.map_or(true, |at| Instant::now() < at) {
+            if t.refresh_at.is_none_or(|at| Instant::now() < at) {
                 return Ok(t.header.clone());
             }
         }

@@ -439,6 +439,6 @@ impl Client {
     }
 
     fn supports(&self, feature: Feature) -> bool {
-        self.capabilities().map_or(true, |c| c.supports(feature))
+        self.capabilities().is_none_or(|c| c.supports(feature))
     }
 }

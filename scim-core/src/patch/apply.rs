@@ -66,7 +66,7 @@ pub fn apply_with(
     engine.refresh_core(resource);
     for (index, op) in patch.operations.iter().enumerate() {
         // `schemas` changes only through a path-less value or a `schemas` path.
-        if index > 0 && op.path.as_deref().map_or(true, names_schemas) {
+        if index > 0 && op.path.as_deref().is_none_or(names_schemas) {
             engine.refresh_core(resource);
         }
         if let Err(Fail { scim_type, message }) = engine.operation(resource, op) {
@@ -506,7 +506,7 @@ impl<'a> Engine<'a> {
         self.prepare(&mut value, def, t)?;
         let complex = match def {
             Some(d) => *d.attr_type() == AttributeType::Complex,
-            None => value.is_object() && current.map_or(true, Value::is_object),
+            None => value.is_object() && current.is_none_or(Value::is_object),
         };
         if complex && current.is_some_and(Value::is_object) {
             let Value::Object(subs) = value else {

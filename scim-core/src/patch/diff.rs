@@ -116,7 +116,7 @@ fn operations(
         if def.is_some_and(Attribute::is_read_only) {
             continue;
         }
-        if get_ci(new_map, key).map_or(true, |(_, v)| v.is_null()) && is_attr_name(key) {
+        if get_ci(new_map, key).is_none_or(|(_, v)| v.is_null()) && is_attr_name(key) {
             d.ops.push(PatchOperation::remove(key));
         }
     }
@@ -155,7 +155,7 @@ fn operations(
         let mut removed = 0;
         for key in old_ext.keys() {
             let def = registry.attribute(&d.core, Some(urn), key, None);
-            let gone = get_ci(new_ext, key).map_or(true, |(_, v)| v.is_null());
+            let gone = get_ci(new_ext, key).is_none_or(|(_, v)| v.is_null());
             if gone && is_attr_name(key) && !def.is_some_and(Attribute::is_read_only) {
                 d.ops.push(PatchOperation::remove(&format!("{urn}:{key}")));
                 removed += 1;
@@ -308,7 +308,7 @@ impl<'a> Differ<'a> {
             }
         }
         for (k, v) in old {
-            if writable(k) && !v.is_null() && get_ci(new, k).map_or(true, |(_, n)| n.is_null()) {
+            if writable(k) && !v.is_null() && get_ci(new, k).is_none_or(|(_, n)| n.is_null()) {
                 removed.push(k.as_str());
             }
         }
