@@ -58,6 +58,22 @@ pub fn split_urn(path: &str) -> (Option<&str>, &str) {
     (None, path)
 }
 
+/// True for the URN of a schema extension (`urn:...:extension:...`, any case), such as
+/// [`ENTERPRISE_USER`]: its attributes live in an object keyed by the URN, not at the top
+/// level. Allocation-free.
+///
+/// ```
+/// use scim_core::urn;
+/// assert!(urn::is_extension(urn::ENTERPRISE_USER));
+/// assert!(urn::is_extension("URN:EXAMPLE:EXTENSION:Widget"));
+/// assert!(!urn::is_extension(urn::USER));
+/// ```
+pub fn is_extension(urn: &str) -> bool {
+    urn.as_bytes()
+        .windows(11)
+        .any(|w| w.eq_ignore_ascii_case(b":extension:"))
+}
+
 /// True when `urn` names a core resource schema of RFC 7643 (case-insensitive).
 pub fn is_core_resource_schema(urn: &str) -> bool {
     CORE_RESOURCE_SCHEMAS

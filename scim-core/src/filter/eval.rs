@@ -136,7 +136,7 @@ impl<'a> Scope<'a> {
                         Some((_, Value::Object(ext))) => ext,
                         Some(_) => return None,
                         None if urn::is_core_resource_schema(urn)
-                            || (resource.has_schema(urn) && !is_extension(urn)) =>
+                            || (resource.has_schema(urn) && !urn::is_extension(urn)) =>
                         {
                             map
                         }
@@ -186,12 +186,6 @@ impl<'a> Scope<'a> {
             }
         }
     }
-}
-
-fn is_extension(urn: &str) -> bool {
-    urn.as_bytes()
-        .windows(11)
-        .any(|w| w.eq_ignore_ascii_case(b":extension:"))
 }
 
 fn eval(filter: &Filter, scope: &Scope<'_>) -> Result<bool> {

@@ -147,10 +147,10 @@ impl<'a> Engine<'a> {
             // not know is skipped by its look-ups anyway.
             if let Some(known) = [urn::USER, urn::GROUP].into_iter().find(|u| *u == id) {
                 self.core.push(known);
-            } else if id == urn::ENTERPRISE_USER || is_extension_urn(id) {
+            } else if id == urn::ENTERPRISE_USER || urn::is_extension(id) {
                 continue;
             } else if let Some(schema) = self.registry.schema(id) {
-                if !is_extension_urn(&schema.id) {
+                if !urn::is_extension(&schema.id) {
                     self.core.push(schema.id.as_str());
                 }
             }
@@ -255,7 +255,7 @@ impl<'a> Engine<'a> {
             || (self.registry.schema(urn).is_some() && !self.registry.is_extension(urn))
             || (self.registry.schema(urn).is_none()
                 && res.has_schema(urn)
-                && !is_extension_urn(urn));
+                && !urn::is_extension(urn));
         Ok(Resolved::Attr(Target {
             ext: (!top_level).then(|| self.ext_key(res, urn)),
             urn: Some(urn),
@@ -1510,14 +1510,4 @@ fn names_schemas(path: &str) -> bool {
 
 fn has_urn_prefix(key: &str) -> bool {
     key.len() > 4 && key.as_bytes()[..4].eq_ignore_ascii_case(b"urn:")
-}
-
-/// True for an extension schema URN (`urn:...:extension:...`, any case).
-fn is_extension_urn(urn: &str) -> bool {
-    let b = urn.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        c == b':'
-            && b.get(i + 1..i + 11)
-                .is_some_and(|w| w.eq_ignore_ascii_case(b"extension:"))
-    })
 }

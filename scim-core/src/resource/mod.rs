@@ -264,7 +264,7 @@ impl Resource {
                     return Some((ext.as_object()?, rest));
                 }
                 let core = urn::is_core_resource_schema(urn)
-                    || (self.has_schema(urn) && !is_extension_urn(urn));
+                    || (self.has_schema(urn) && !urn::is_extension(urn));
                 core.then_some((&self.0, rest))
             }
         }
@@ -350,11 +350,6 @@ impl std::str::FromStr for Resource {
     fn from_str(s: &str) -> Result<Self> {
         Resource::from_json(s)
     }
-}
-
-/// True for the URN of a schema extension (`urn:...:extension:...`).
-fn is_extension_urn(urn: &str) -> bool {
-    urn.to_ascii_lowercase().contains(":extension:")
 }
 
 /// The name of a JSON value's type, for error messages.

@@ -378,7 +378,7 @@ impl Entry {
     fn new(schema: Schema) -> Self {
         Entry {
             index: AttributeIndex::new(&schema.attributes),
-            extension: is_extension(&schema.id),
+            extension: urn::is_extension(&schema.id),
             schema,
         }
     }
@@ -624,15 +624,6 @@ impl SchemaRegistry {
         // A core-qualified path names a top-level attribute of that schema.
         self.attribute(resource_schemas, urn, name, sub)
     }
-}
-
-/// True for an extension schema URN (`urn:...:extension:...`).
-fn is_extension(urn: &str) -> bool {
-    urn.len() > 11
-        && urn
-            .as_bytes()
-            .windows(11)
-            .any(|w| w.eq_ignore_ascii_case(b":extension:"))
 }
 
 mod builtin;
