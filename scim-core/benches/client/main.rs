@@ -6,6 +6,11 @@
 //! - `SCIM_BENCH_SERVE=1`: only run the fixed server, print its URL and serve until
 //!   killed (for wrk).
 //! - `SCIM_BENCH_URL=http://...`: benchmark against that server instead of starting one.
+//! - `SCIM_BENCH_PROBE=<id>:<n>`: no criterion; run `n` iterations of one benchmark
+//!   (`decode_user`, `decode_user_typed`, `send_raw_c1`, `get_user_c1`) once the client is
+//!   set up, then exit. For instruction counts: run it under
+//!   `valgrind --tool=callgrind` with `n` = 0 and with `n` = 2000; the difference divided
+//!   by 2000 is the exact cost of one iteration, setup excluded.
 
 mod fixed_server;
 
@@ -37,36 +42,57 @@ fn client_overhead(c: &mut Criterion) {
         .expect("GET the fixed user");
     assert_eq!(user.id.as_deref(), Some(fixed_server::USER_ID));
 
-    let mut group = c.benchmark_group("client");
-    // What decoding the answer costs: bytes → Resource → User.
     let bytes = fixed_server::USER.as_bytes();
-    group.throughput(Throughput::Elements(1));
-    group.bench_function("decode_user", |b| {
-        b.iter(|| {
-            let resource = scim_core::Resource::from_slice(black_box(bytes)).expect("json");
-            black_box(
-                <scim_core::User as scim_core::ScimObject>::from_resource(resource).expect("user"),
-            )
-        })
-    });
-    // What the transport costs: the same GET, the body left as bytes.
     let endpoint = client.base_url().endpoint("/Users").expect("endpoint");
-    group.bench_function("send_raw_c1", |b| {
-        b.iter(|| {
-            let request = endpoint
-                .get(fixed_server::USER_ID, &[], &[], None)
-                .expect("request");
-            black_box(rt.block_on(client.send(request)).expect("GET"))
-        })
-    });
-    group.bench_function("get_user_c1", |b| {
-        b.iter(|| {
-            let user = rt
-                .block_on(users.get(fixed_server::USER_ID).send())
-                .expect("GET");
-            black_box(user)
-        })
-    });
+    // One iteration of each sequential benchmark.
+    // What decoding the answer costs by way of a `Resource`: bytes → Resource → User.
+    let decode_user = || {
+        let resource = scim_core::Resource::from_slice(black_box(bytes)).expect("json");
+        black_box(
+            <scim_core::User as scim_core::ScimObject>::from_resource(resource).expect("user"),
+        );
+    };
+    // What decoding costs on the client's path: body text → User, no tree.
+    let decode_user_typed = || {
+        let text = std::str::from_utf8(black_box(bytes)).expect("utf-8");
+        black_box(<scim_core::User as scim_core::ScimObject>::from_json(text).expect("user"));
+    };
+    // What the transport costs: the same GET, the body left as bytes.
+    let send_raw_c1 = || {
+        let request = endpoint
+            .get(fixed_server::USER_ID, &[], &[], None)
+            .expect("request");
+        black_box(rt.block_on(client.send(request)).expect("GET"));
+    };
+    let get_user_c1 = || {
+        let user = rt
+            .block_on(users.get(fixed_server::USER_ID).send())
+            .expect("GET");
+        black_box(user);
+    };
+
+    if let Ok(probe) = std::env::var("SCIM_BENCH_PROBE") {
+        let (id, n) = probe.split_once(':').expect("SCIM_BENCH_PROBE=<id>:<n>");
+        let n: usize = n.parse().expect("a number of iterations");
+        let run: &dyn Fn() = match id {
+            "decode_user" => &decode_user,
+            "decode_user_typed" => &decode_user_typed,
+            "send_raw_c1" => &send_raw_c1,
+            "get_user_c1" => &get_user_c1,
+            other => panic!("unknown benchmark {other}"),
+        };
+        for _ in 0..n {
+            run();
+        }
+        std::process::exit(0);
+    }
+
+    let mut group = c.benchmark_group("client");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("decode_user", |b| b.iter(decode_user));
+    group.bench_function("decode_user_typed", |b| b.iter(decode_user_typed));
+    group.bench_function("send_raw_c1", |b| b.iter(send_raw_c1));
+    group.bench_function("get_user_c1", |b| b.iter(get_user_c1));
     group.throughput(Throughput::Elements((CONCURRENT * PER_TASK) as u64));
     group.bench_function("get_user_c16", |b| {
         b.iter(|| {

@@ -95,10 +95,7 @@ impl Transport {
         let url = self.url(&parts.uri)?;
         let replayable = replay == Replay::Safe
             || retry::is_idempotent(&parts.method, parts.headers.contains_key(IF_MATCH));
-        let mut headers = self.headers.clone();
-        for (name, value) in &parts.headers {
-            headers.insert(name, value.clone());
-        }
+        let headers = self.headers_for(parts.headers);
         let mut retries = 0u32;
         let mut token_refreshed = false;
         let span = tracing::Span::current();
@@ -157,6 +154,21 @@ impl Transport {
             span.record("attempts", attempt);
             return self.read(response).await;
         }
+    }
+
+    /// The headers sent: the request's own, then the client's custom headers whose
+    /// names the request does not set (a request's header wins over a custom one of the
+    /// same name). The request's map is reused, not copied.
+    fn headers_for(&self, mut headers: HeaderMap) -> HeaderMap {
+        for name in self.headers.keys() {
+            // `keys` yields each name once: a name appended here is not seen again.
+            if !headers.contains_key(name) {
+                for value in self.headers.get_all(name) {
+                    headers.append(name, value.clone());
+                }
+            }
+        }
+        headers
     }
 
     /// The request's URL: on the base URL's origin, the parsed origin with this path

@@ -342,17 +342,26 @@ pub fn encode_query_component(text: &str) -> String {
 }
 
 /// Percent-encodes `text` (as UTF-8) into `out`, keeping the bytes `keep` accepts.
+/// Runs of kept bytes (all of an ordinary id) are copied at once, not byte by byte.
 fn encode_into(out: &mut String, text: &str, keep: fn(u8) -> bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in text.as_bytes() {
-        if keep(b) {
-            out.push(b as char);
-        } else {
+    out.reserve(text.len());
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !keep(b) {
+            // `keep` accepts ASCII only: a non-empty run starts and ends next to ASCII
+            // bytes, so on character boundaries.
+            if start < i {
+                out.push_str(&text[start..i]);
+            }
             out.push('%');
             out.push(HEX[(b >> 4) as usize] as char);
             out.push(HEX[(b & 15) as usize] as char);
+            start = i + 1;
         }
     }
+    out.push_str(&text[start..]);
 }
 
 fn to_body(body: &impl Serialize) -> Result<Vec<u8>> {

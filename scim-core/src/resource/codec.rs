@@ -391,9 +391,160 @@ impl<T: Lenient> Lenient for Vec<T> {
     }
 }
 
+/// `meta`, decoded as it streams by, with the rules of [`Meta::from_value`](super::Meta::from_value)
+/// (keys case-insensitive, the last string value of a field wins, a field of another
+/// type kept in `extra`) but without building a JSON object first: that tree (a hashed
+/// map, its keys and values, then copies of the strings) cost more than the rest of a
+/// `User`'s scalars together.
+///
+/// A `meta` that repeats a key exactly is rare and ambiguous (RFC 8259 §4: "The names
+/// within an object SHOULD be unique"); it takes [`Meta::from_value`](super::Meta::from_value)
+/// on the object as a JSON map would hold it (one entry per key, its last value), so
+/// both paths always agree.
 impl Lenient for super::Meta {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        de::Deserialize::deserialize(d)
+        struct V;
+        fn not_an_object<E: de::Error>(found: &str) -> E {
+            E::custom(format!("expected meta to be an object, found {found}"))
+        }
+        impl<'de> Visitor<'de> for V {
+            type Value = super::Meta;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Err(not_an_object("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Err(not_an_object("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Err(not_an_object("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Err(not_an_object("a number"))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Err(not_an_object("a string"))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Err(not_an_object("null"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+                Err(not_an_object("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries: Vec<(std::borrow::Cow<'de, str>, MetaValue)> =
+                    Vec::with_capacity(map.size_hint().unwrap_or(6));
+                while let Some(Key(key)) = map.next_key()? {
+                    let value = map.next_value_seed(MetaValueSeed)?;
+                    entries.push((key, value));
+                }
+                let repeated = entries
+                    .iter()
+                    .enumerate()
+                    .any(|(i, (k, _))| entries[..i].iter().any(|(earlier, _)| earlier == k));
+                if repeated {
+                    let object: serde_json::Map<String, Value> = entries
+                        .into_iter()
+                        .map(|(k, v)| (k.into_owned(), v.into_value()))
+                        .collect();
+                    return Ok(super::Meta::from_value(&Value::Object(object)).unwrap_or_default());
+                }
+                let mut meta = super::Meta::default();
+                for (key, value) in entries {
+                    match value {
+                        MetaValue::Str(s) => {
+                            let field = match super::meta::field_index(&key) {
+                                Some(0) => &mut meta.resource_type,
+                                Some(1) => &mut meta.created,
+                                Some(2) => &mut meta.last_modified,
+                                Some(3) => &mut meta.location,
+                                Some(_) => &mut meta.version,
+                                None => {
+                                    meta.extra.insert(key.into_owned(), Value::String(s));
+                                    continue;
+                                }
+                            };
+                            *field = Some(s);
+                        }
+                        MetaValue::Other(v) => {
+                            meta.extra.insert(key.into_owned(), v);
+                        }
+                    }
+                }
+                Ok(meta)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A value inside `meta`: a string (the type of every `meta` field) or anything else.
+enum MetaValue {
+    Str(String),
+    Other(Value),
+}
+
+impl MetaValue {
+    fn into_value(self) -> Value {
+        match self {
+            MetaValue::Str(s) => Value::String(s),
+            MetaValue::Other(v) => v,
+        }
+    }
+}
+
+struct MetaValueSeed;
+
+impl<'de> DeserializeSeed<'de> for MetaValueSeed {
+    type Value = MetaValue;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<MetaValue, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MetaValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<MetaValue, E> {
+                Ok(MetaValue::Str(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<MetaValue, E> {
+                Ok(MetaValue::Str(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<MetaValue, E> {
+                Ok(MetaValue::Other(Value::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<MetaValue, E> {
+                Ok(MetaValue::Other(Value::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<MetaValue, E> {
+                Ok(MetaValue::Other(Value::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<MetaValue, E> {
+                Ok(MetaValue::Other(
+                    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
+                ))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<MetaValue, E> {
+                Ok(MetaValue::Other(Value::Null))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<MetaValue, E> {
+                Ok(MetaValue::Other(Value::Null))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<MetaValue, D::Error> {
+                d.deserialize_any(V)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<MetaValue, A::Error> {
+                de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(MetaValue::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MetaValue, A::Error> {
+                de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(MetaValue::Other)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -666,3 +817,68 @@ macro_rules! scim_object {
 
 pub(crate) use scim_object;
 pub(crate) use scim_struct;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::resource::{Meta, User};
+
+    /// `meta` decoded while streaming (text and value) is exactly what
+    /// [`Meta::from_value`] makes of the object: fields matched case-insensitively, the
+    /// last string of a field winning, other types and unknown keys kept in `extra`,
+    /// repeated keys resolved as a JSON map holds them (the last value, first position).
+    #[test]
+    fn streamed_meta_matches_meta_from_value() {
+        let objects = [
+            r#"{"resourceType":"User","created":"2010-01-23T04:56:22Z","version":"W/\"1\"","location":"https://x/Users/1","lastModified":"2011-05-13T04:42:34Z"}"#,
+            r#"{"RESOURCETYPE":"User","Version":5,"version":"W/\"2\"","other":[1,{"a":null}],"created":null,"location":true,"lastModified":1.5}"#,
+            r#"{"version":"a","version":5}"#,
+            r#"{"version":5,"version":"a"}"#,
+            r#"{"VERSION":"y","version":"x","version":5}"#,
+            r#"{"x":1,"y":"2","x":"3"}"#,
+            r#"{}"#,
+        ];
+        for object in objects {
+            let text = format!(r#"{{"userName":"u","meta":{object}}}"#);
+            let expected = Meta::from_value(&serde_json::from_str::<Value>(object).unwrap())
+                .expect("an object");
+            let from_text = User::from_json(&text).unwrap();
+            assert_eq!(from_text.meta.as_ref(), Some(&expected), "{object}");
+            let from_value = User::from_value(serde_json::from_str(&text).unwrap()).unwrap();
+            assert_eq!(from_value.meta.as_ref(), Some(&expected), "{object}");
+            assert!(from_text.extra.is_empty(), "{object}");
+        }
+    }
+
+    /// A `meta` that is not an object fails with the same message on every path, naming
+    /// the JSON path; `null` is an unassigned `meta`, kept in `extra` for the round trip.
+    #[test]
+    fn meta_that_is_not_an_object() {
+        for (meta, found) in [
+            (json!("x"), "a string"),
+            (json!(1), "a number"),
+            (json!(true), "a boolean"),
+            (json!([]), "an array"),
+        ] {
+            let user = json!({"userName": "u", "meta": meta});
+            for e in [
+                User::from_json(&user.to_string()).unwrap_err(),
+                User::from_value(user.clone()).unwrap_err(),
+            ] {
+                let text = e.to_string();
+                assert!(
+                    text.contains(&format!("expected meta to be an object, found {found}")),
+                    "{text}"
+                );
+                assert!(
+                    matches!(e, crate::Error::Decode { path: Some(ref p), .. } if p == "meta"),
+                    "{e:?}"
+                );
+            }
+        }
+        let user = User::from_json(r#"{"meta":null}"#).unwrap();
+        assert_eq!(user.meta, None);
+        assert_eq!(user.extra.get("meta"), Some(&Value::Null));
+    }
+}

@@ -35,12 +35,17 @@ const FIELDS: [&str; 5] = [
     "version",
 ];
 
+/// The index in [`FIELDS`] of the field `key` names (case-insensitively), if any.
+pub(crate) fn field_index(key: &str) -> Option<usize> {
+    FIELDS.iter().position(|f| f.eq_ignore_ascii_case(key))
+}
+
 impl Meta {
     /// Decodes `meta` from a JSON value; `None` unless it is an object.
     pub fn from_value(value: &Value) -> Option<Meta> {
         let mut meta = Meta::default();
         for (key, v) in value.as_object()? {
-            let slot = match (FIELDS.iter().position(|f| f.eq_ignore_ascii_case(key)), v) {
+            let slot = match (field_index(key), v) {
                 (Some(i), Value::String(s)) => Some((i, s.clone())),
                 _ => None,
             };
