@@ -266,8 +266,15 @@ impl ClientBuilder {
             value.set_sensitive(true);
             headers.append(name, value);
         }
+        // HTTP/1.1 only, whatever features of reqwest other crates turn on: SCIM bodies
+        // are small JSON documents and every SCIM server speaks HTTP/1.1. reqwest's own
+        // retry layer only ever retries HTTP/2 and HTTP/3 protocol refusals, so it can do
+        // nothing here, yet by default it copies every request in case it might; retries
+        // are this client's (`RetryPolicy`), so it is turned off.
         let mut http = reqwest::Client::builder()
             .use_rustls_tls()
+            .http1_only()
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .user_agent(self.user_agent.as_str())
             .connect_timeout(self.connect_timeout)
             .tcp_nodelay(true)

@@ -115,7 +115,7 @@ impl BaseUrl {
     /// `POST /Bulk` with a `BulkRequest` body (RFC 7644 §3.7).
     pub fn bulk(&self, body: &impl Serialize) -> Result<Request<Vec<u8>>> {
         let url = format!("{}/Bulk", self.0);
-        request(Method::POST, &url, Some(to_body(body)?), None, None)
+        request(Method::POST, url, Some(to_body(body)?), None, None)
     }
 }
 
@@ -177,7 +177,13 @@ impl Endpoint {
 
     /// `POST {endpoint}` creating a resource (RFC 7644 §3.3).
     pub fn create(&self, body: &impl Serialize) -> Result<Request<Vec<u8>>> {
-        request(Method::POST, &self.url, Some(to_body(body)?), None, None)
+        request(
+            Method::POST,
+            self.url.clone(),
+            Some(to_body(body)?),
+            None,
+            None,
+        )
     }
 
     /// `GET {endpoint}/{id}` (RFC 7644 §3.4.1), with `attributes` /
@@ -194,7 +200,7 @@ impl Endpoint {
         query.list("attributes", attributes);
         query.list("excludedAttributes", excluded_attributes);
         query.append_to(&mut url);
-        request(Method::GET, &url, None, None, if_none_match)
+        request(Method::GET, url, None, None, if_none_match)
     }
 
     /// `GET {endpoint}` for a singleton such as `/ServiceProviderConfig` or `/Me`.
@@ -216,7 +222,7 @@ impl Endpoint {
         if_match: Option<&ETag>,
     ) -> Result<Request<Vec<u8>>> {
         let url = self.resource_url(id);
-        request(Method::PUT, &url, Some(to_body(body)?), if_match, None)
+        request(Method::PUT, url, Some(to_body(body)?), if_match, None)
     }
 
     /// `PATCH {endpoint}/{id}` with a `PatchOp` body (RFC 7644 §3.5.2).
@@ -227,20 +233,20 @@ impl Endpoint {
         if_match: Option<&ETag>,
     ) -> Result<Request<Vec<u8>>> {
         let url = self.resource_url(id);
-        request(Method::PATCH, &url, Some(to_body(body)?), if_match, None)
+        request(Method::PATCH, url, Some(to_body(body)?), if_match, None)
     }
 
     /// `DELETE {endpoint}/{id}` (RFC 7644 §3.6).
     pub fn delete(&self, id: &str, if_match: Option<&ETag>) -> Result<Request<Vec<u8>>> {
         let url = self.resource_url(id);
-        request(Method::DELETE, &url, None, if_match, None)
+        request(Method::DELETE, url, None, if_match, None)
     }
 
     /// `GET {endpoint}?filter=...` — one page of a query (RFC 7644 §3.4.2).
     pub fn list(&self, query: &SearchRequest) -> Result<Request<Vec<u8>>> {
         let mut url = self.url.clone();
         query_string(query).append_to(&mut url);
-        request(Method::GET, &url, None, None, None)
+        request(Method::GET, url, None, None, None)
     }
 
     /// `POST {endpoint}/.search` with a `SearchRequest` body (RFC 7644 §3.4.3): the
@@ -251,7 +257,7 @@ impl Endpoint {
         if body.schemas().next().is_none() {
             body.add_schema(urn::SEARCH_REQUEST);
         }
-        request(Method::POST, &url, Some(to_body(&body)?), None, None)
+        request(Method::POST, url, Some(to_body(&body)?), None, None)
     }
 }
 
@@ -369,30 +375,37 @@ fn to_body(body: &impl Serialize) -> Result<Vec<u8>> {
 }
 
 /// One request with the SCIM headers: `Accept` always, `Content-Type` with a body.
+///
+/// Built field by field rather than with `http::request::Builder`, and the URL taken by
+/// value, so that the `Uri` is parsed in place from the `String`'s buffer rather than
+/// from a copy. A URL that does not parse (which the encoding above rules out) is
+/// reported without its text: its query may hold personal data.
 fn request(
     method: Method,
-    url: &str,
+    url: String,
     body: Option<Vec<u8>>,
     if_match: Option<&ETag>,
     if_none_match: Option<&ETag>,
 ) -> Result<Request<Vec<u8>>> {
-    let mut builder = Request::builder()
-        .method(method)
-        .uri(url)
-        .header(ACCEPT, HeaderValue::from_static(ACCEPT_VALUE));
-    if body.is_some() {
-        builder = builder.header(CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
+    let uri = http::Uri::try_from(url)
+        .map_err(|e| Error::InvalidInput(format!("cannot build a request: invalid URL ({e})")))?;
+    let has_body = body.is_some();
+    let mut request = Request::new(body.unwrap_or_default());
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_VALUE));
+    if has_body {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
     }
     // RFC 7644 §3.14: "clients MAY use the If-Match header to specify the version".
     if let Some(tag) = if_match {
-        builder = builder.header(IF_MATCH, etag_header(tag)?);
+        headers.insert(IF_MATCH, etag_header(tag)?);
     }
     if let Some(tag) = if_none_match {
-        builder = builder.header(IF_NONE_MATCH, etag_header(tag)?);
+        headers.insert(IF_NONE_MATCH, etag_header(tag)?);
     }
-    builder
-        .body(body.unwrap_or_default())
-        .map_err(|e| Error::InvalidInput(format!("cannot build request for {url}: {e}")))
+    Ok(request)
 }
 
 fn etag_header(tag: &ETag) -> Result<HeaderValue> {

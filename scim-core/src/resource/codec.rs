@@ -110,6 +110,12 @@ pub(crate) fn prefix_path(err: Error, prefix: &str) -> Error {
 /// Lenient decoding of one value (see the module documentation).
 pub(crate) trait Lenient: Sized {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+
+    /// Decodes a value the caller has already found not to be `null` (a field's
+    /// [`FieldSeed`] handles `null` itself): an `Option` then skips a second look for it.
+    fn deserialize_present<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::deserialize_lenient(d)
+    }
 }
 
 /// Whether a field is written at all (an absent `Option` is not).
@@ -122,6 +128,7 @@ pub(crate) trait Present {
 /// How one field is decoded and encoded. [`Plain`] uses the type's own [`Lenient`] and
 /// `Serialize`; other codecs change the wire form of a single field.
 pub(crate) trait FieldCodec<T> {
+    /// Decodes a value that is not `null` ([`FieldSeed`] has handled `null`).
     fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error>;
     fn is_present(field: &T) -> bool;
     fn serialize<S: Serializer>(field: &T, s: S) -> Result<S::Ok, S::Error>;
@@ -132,7 +139,7 @@ pub(crate) struct Plain;
 
 impl<T: Lenient + Serialize + Present> FieldCodec<T> for Plain {
     fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
-        T::deserialize_lenient(d)
+        T::deserialize_present(d)
     }
     fn is_present(field: &T) -> bool {
         field.is_present()
@@ -317,6 +324,10 @@ impl<T: Lenient> Lenient for Option<T> {
         FieldSeed::<Plain, LenientOnly<T>>(PhantomData)
             .deserialize(d)
             .map(|o| o.map(|v| v.0))
+    }
+
+    fn deserialize_present<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize_lenient(d).map(Some)
     }
 }
 
