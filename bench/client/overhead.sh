@@ -59,7 +59,7 @@ for placement in $PLACEMENTS; do
     cpu=${placement#*:}
     WRK1=$(wrk_rps "$cpu" 1)
     WRK16=$(wrk_rps "$cpu" 16)
-    SCIM_BENCH_URL="$URL" taskset -c "$cpu" "$BENCH_BIN" --bench --warm-up-time 1 --measurement-time 3 >/dev/null
+    SCIM_BENCH_URL="$URL" taskset -c "$cpu" "$BENCH_BIN" --bench --warm-up-time 1 --measurement-time 3 >/dev/null 2>&1
     SCIM1=$(rps get_user_c1 1)
     SCIM16=$(rps get_user_c16 800)
     RAW1=$(rps send_raw_c1 1)
