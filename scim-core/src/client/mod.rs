@@ -282,6 +282,15 @@ impl ClientBuilder {
         if let Some(t) = self.timeout {
             http = http.timeout(t);
         }
+        // reqwest asks its proxy matcher twice per request, even an empty one. Where its
+        // "system" proxy settings are the environment alone (everywhere but macOS and
+        // Windows), a client built while no proxy variable is set never uses a proxy, so
+        // it is built without the matcher; with any of them set (even empty), reqwest
+        // reads them as before.
+        #[cfg(not(any(target_os = "macos", windows)))]
+        if !proxy_variables_set() {
+            http = http.no_proxy();
+        }
         let http = http.build().map_err(|e| Error::Transport {
             message: "cannot set up the HTTP client".into(),
             source: Some(Box::new(e.without_url())),
@@ -305,6 +314,21 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Whether a proxy variable that reqwest (hyper-util's proxy matcher) reads is set.
+#[cfg(not(any(target_os = "macos", windows)))]
+fn proxy_variables_set() -> bool {
+    [
+        "ALL_PROXY",
+        "all_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+    ]
+    .iter()
+    .any(|name| std::env::var_os(name).is_some())
 }
 
 impl Client {
