@@ -332,11 +332,11 @@ impl QueryString {
 }
 
 /// Which bytes are kept as they are in a path segment: RFC 3986 unreserved characters.
-const PATH_SEGMENT: fn(u8) -> bool = |b| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+const PATH_SEGMENT: &[bool; 256] = &kept_bytes(b"-._~");
 /// Which bytes are kept in a query component: the unreserved characters and a few
 /// sub-delimiters that cannot end a component (`,` keeps attribute lists readable).
 /// Space is `%20`, never `+`; `+`, `&`, `=`, `"`, `[`, `]` are always encoded.
-const QUERY_COMPONENT: fn(u8) -> bool = |b| b.is_ascii_alphanumeric() || b"-._~,:".contains(&b);
+const QUERY_COMPONENT: &[bool; 256] = &kept_bytes(b"-._~,:");
 
 /// Percent-encodes `text` as one URL query (or `application/x-www-form-urlencoded`)
 /// component: every byte but the RFC 3986 unreserved characters, `,` and `:` becomes
@@ -347,15 +347,32 @@ pub fn encode_query_component(text: &str) -> String {
     out
 }
 
-/// Percent-encodes `text` (as UTF-8) into `out`, keeping the bytes `keep` accepts.
+/// A table of the bytes kept as they are: ASCII letters and digits, and `also`. A table
+/// look-up per byte, not a call.
+const fn kept_bytes(also: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < also.len() {
+        table[also[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Percent-encodes `text` (as UTF-8) into `out`, keeping the bytes `keep` marks.
 /// Runs of kept bytes (all of an ordinary id) are copied at once, not byte by byte.
-fn encode_into(out: &mut String, text: &str, keep: fn(u8) -> bool) {
+fn encode_into(out: &mut String, text: &str, keep: &[bool; 256]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     out.reserve(text.len());
     let bytes = text.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if !keep(b) {
+        if !keep[b as usize] {
             // `keep` accepts ASCII only: a non-empty run starts and ends next to ASCII
             // bytes, so on character boundaries.
             if start < i {
@@ -452,6 +469,34 @@ mod tests {
             base().endpoint("/").unwrap().url(),
             "https://example.com/scim/v2"
         );
+    }
+
+    /// RFC 3986 §2.3: "unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"" are kept;
+    /// every other byte, ASCII or part of a UTF-8 sequence, is `%XX` (upper-case hex).
+    #[test]
+    fn percent_encoding_keeps_exactly_the_unreserved_bytes() {
+        for b in 0u8..=127 {
+            let c = char::from(b);
+            let text = format!("a{c}b{c}");
+            let kept = b.is_ascii_alphanumeric() || b"-._~,:".contains(&b);
+            let expected = if kept {
+                text.clone()
+            } else {
+                format!("a%{b:02X}b%{b:02X}")
+            };
+            assert_eq!(encode_query_component(&text), expected, "{b}");
+            let users = base().endpoint("/Users").unwrap();
+            let in_path = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+            let expected = if in_path {
+                format!("https://example.com/scim/v2/Users/{text}")
+            } else {
+                format!("https://example.com/scim/v2/Users/a%{b:02X}b%{b:02X}")
+            };
+            assert_eq!(users.resource_url(&text), expected, "{b}");
+        }
+        assert_eq!(encode_query_component("é€x"), "%C3%A9%E2%82%ACx");
+        assert_eq!(encode_query_component("x€"), "x%E2%82%AC");
+        assert_eq!(encode_query_component(""), "");
     }
 
     /// RFC 7644 §3.4.2.2: filter values are JSON strings inside the query parameter; the
