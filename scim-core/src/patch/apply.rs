@@ -1,12 +1,13 @@
 //! Applying a PATCH request (RFC 7644 §3.5.2.1–3); the rules are in the
 //! [module documentation](super).
 
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use serde_json::{Map, Value};
 
 use super::lenient;
-use super::undo::{position, Change, Ext, UndoLog};
+use super::undo::{self, position, Change, Ext, Key, UndoLog};
 use super::value::{
     contains, equal, is_attr_name, is_primary, is_unassigned, lookup, same_identity,
 };
@@ -15,7 +16,7 @@ use crate::error::{Error, Result, ScimType};
 use crate::filter::Filter;
 use crate::path::Path;
 use crate::resource::{
-    get_ci, json_type_name, key_ci, PatchOp, PatchOpKind, PatchOperation, Resource,
+    get_ci, get_ci_mut, json_type_name, key_ci, PatchOp, PatchOpKind, PatchOperation, Resource,
 };
 use crate::schema::{Attribute, AttributeType, Mutability, SchemaRegistry};
 use crate::urn;
@@ -59,7 +60,7 @@ pub fn apply_with(
 ) -> Result<()> {
     let mut engine = Engine {
         registry: schemas,
-        core: Vec::new(),
+        core: CoreSchemas::default(),
         lenient: options.lenient,
         undo: UndoLog::default(),
     };
@@ -103,17 +104,17 @@ enum Mode {
 }
 
 /// An attribute an operation addresses: its container and name.
-struct Target<'p> {
+struct Target<'a, 'p> {
     /// The extension object it lives in (`None`: the top level), by its stored key or,
     /// when it does not exist yet, the key it will be created with.
-    ext: Ext,
+    ext: Ext<'a>,
     /// The schema URN to look its definition up in (`None`: the resource's core schema).
     urn: Option<&'p str>,
     /// The attribute name, as given.
     name: &'p str,
 }
 
-impl Display for Target<'_> {
+impl Display for Target<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.urn {
             Some(urn) => write!(f, "{urn}:{}", self.name),
@@ -123,20 +124,57 @@ impl Display for Target<'_> {
 }
 
 /// What a path designates.
-enum Resolved<'p> {
+enum Resolved<'a, 'p> {
     /// An attribute (with the path's filter and sub-attribute still to apply).
-    Attr(Target<'p>),
+    Attr(Target<'a, 'p>),
     /// A whole extension object, by the key it has or will have.
-    Extension(String),
+    Extension(Key<'a>),
+}
+
+/// The core (non-extension) schemas a resource lists that the registry knows: a
+/// resource lists one, so up to four are kept inline (no allocation per apply).
+#[derive(Default)]
+struct CoreSchemas<'a> {
+    inline: [&'a str; 4],
+    len: usize,
+    /// All of them, once there are more than four.
+    spill: Vec<&'a str>,
+}
+
+impl<'a> CoreSchemas<'a> {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.spill.clear();
+    }
+
+    fn push(&mut self, id: &'a str) {
+        if self.len < self.inline.len() {
+            self.inline[self.len] = id;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(id);
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[&'a str] {
+        if self.len <= self.inline.len() {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
 }
 
 struct Engine<'a> {
     registry: &'a SchemaRegistry,
     /// The core (non-extension) schemas the resource lists that the registry knows, as
     /// the registry spells them: where top-level attributes are looked up.
-    core: Vec<&'a str>,
+    core: CoreSchemas<'a>,
     lenient: bool,
-    undo: UndoLog,
+    undo: UndoLog<'a>,
 }
 
 impl<'a> Engine<'a> {
@@ -157,8 +195,9 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn def(&self, t: &Target<'_>, sub: Option<&str>) -> Option<&'a Attribute> {
-        self.registry.attribute(&self.core, t.urn, t.name, sub)
+    fn def(&self, t: &Target<'a, '_>, sub: Option<&str>) -> Option<&'a Attribute> {
+        self.registry
+            .attribute(self.core.as_slice(), t.urn, t.name, sub)
     }
 
     fn operation(&mut self, res: &mut Resource, op: &PatchOperation) -> Res<()> {
@@ -180,11 +219,12 @@ impl<'a> Engine<'a> {
             },
             k => k.clone(),
         };
-        let path = match op.path.as_deref() {
+        let parsed = match op.path.as_deref() {
             Some(p) if self.lenient && p.trim().is_empty() => None,
             Some(p) => Some(parse_path(p)?),
             None => None,
         };
+        let path = parsed.as_ref().map(ParsedPath::view);
         match kind {
             PatchOpKind::Remove => match path {
                 // RFC 7644 §3.5.2.2: "If "path" is unspecified, the operation fails with
@@ -193,7 +233,7 @@ impl<'a> Engine<'a> {
                     ScimType::NoTarget,
                     "remove needs a path (RFC 7644 §3.5.2.2)",
                 ),
-                Some(path) => self.remove(res, &path, op.value.as_ref()),
+                Some(path) => self.remove(res, path, op.value.as_ref()),
             },
             _ => {
                 let mode = if kind == PatchOpKind::Add {
@@ -208,7 +248,7 @@ impl<'a> Engine<'a> {
                 };
                 match path {
                     None => self.pathless(res, value, mode),
-                    Some(path) => self.set_path(res, &path, value, mode),
+                    Some(path) => self.set_path(res, path, value, mode),
                 }
             }
         }
@@ -217,21 +257,21 @@ impl<'a> Engine<'a> {
     // ---- paths -------------------------------------------------------------------
 
     /// What `path` designates in `res`.
-    fn resolve<'p>(&self, res: &Resource, path: &'p Path) -> Res<Resolved<'p>> {
-        let Some(urn) = path.urn.as_deref() else {
+    fn resolve<'p>(&self, res: &Resource, path: PathRef<'p>) -> Res<Resolved<'a, 'p>> {
+        let Some(urn) = path.urn else {
             return Ok(Resolved::Attr(Target {
                 ext: None,
                 urn: None,
-                name: &path.name,
+                name: path.name,
             }));
         };
         // `urn:...:enterprise:2.0:User` parses as URN `urn:...:enterprise:2.0` and name
         // `User`: a whole extension, unless the URN's schema defines such an attribute.
         if path.filter.is_none()
-            && path.sub_attr.is_none()
+            && path.sub.is_none()
             && self
                 .registry
-                .attribute(&self.core, Some(urn), &path.name, None)
+                .attribute(self.core.as_slice(), Some(urn), path.name, None)
                 .is_none()
         {
             let full = path.full_name();
@@ -252,24 +292,25 @@ impl<'a> Engine<'a> {
             }
         }
         let top_level = urn::is_core_resource_schema(urn)
-            || (self.registry.schema(urn).is_some() && !self.registry.is_extension(urn))
-            || (self.registry.schema(urn).is_none()
-                && res.has_schema(urn)
-                && !urn::is_extension(urn));
+            || match self.registry.schema(urn) {
+                Some(_) => !self.registry.is_extension(urn),
+                None => res.has_schema(urn) && !urn::is_extension(urn),
+            };
         Ok(Resolved::Attr(Target {
             ext: (!top_level).then(|| self.ext_key(res, urn)),
             urn: Some(urn),
-            name: &path.name,
+            name: path.name,
         }))
     }
 
     /// The key of the extension object `urn`: the stored one, else the registry's
     /// spelling, else as given.
-    fn ext_key(&self, res: &Resource, urn: &str) -> String {
-        res.key(urn)
-            .or_else(|| self.registry.schema(urn).map(|s| s.id.as_str()))
-            .unwrap_or(urn)
-            .to_owned()
+    fn ext_key(&self, res: &Resource, urn: &str) -> Key<'a> {
+        let known = self.registry.schema(urn).map(|s| s.id.as_str());
+        match res.key(urn) {
+            Some(stored) => undo::key(stored, known),
+            None => known.map_or_else(|| Cow::Owned(urn.to_owned()), Cow::Borrowed),
+        }
     }
 
     // ---- add / replace -----------------------------------------------------------
@@ -302,7 +343,7 @@ impl<'a> Engine<'a> {
                     );
                 }
                 let path = parse_path(&key)?;
-                self.set_path(res, &path, v, mode)?;
+                self.set_path(res, path.view(), v, mode)?;
             } else {
                 let t = Target {
                     ext: None,
@@ -338,14 +379,17 @@ impl<'a> Engine<'a> {
             return Ok(());
         }
         let extension = known
-            || (self.registry.attribute_at(&self.core, key).is_none()
+            || (self
+                .registry
+                .attribute_at(self.core.as_slice(), key)
+                .is_none()
                 && (v.is_object() || res.key(key).is_some() || res.has_schema(key)));
         if extension {
             let ext = self.ext_key(res, key);
-            self.set_extension(res, &ext, v, mode)
+            self.set_extension(res, ext, v, mode)
         } else {
             let path = parse_path(key)?;
-            self.set_path(res, &path, v, mode)
+            self.set_path(res, path.view(), v, mode)
         }
     }
 
@@ -370,17 +414,16 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn set_path(&mut self, res: &mut Resource, path: &Path, value: Value, mode: Mode) -> Res<()> {
+    fn set_path(
+        &mut self,
+        res: &mut Resource,
+        path: PathRef<'_>,
+        value: Value,
+        mode: Mode,
+    ) -> Res<()> {
         match self.resolve(res, path)? {
-            Resolved::Extension(key) => self.set_extension(res, &key, value, mode),
-            Resolved::Attr(t) => self.set_attr(
-                res,
-                &t,
-                path.filter.as_ref(),
-                path.sub_attr.as_deref(),
-                value,
-                mode,
-            ),
+            Resolved::Extension(key) => self.set_extension(res, key, value, mode),
+            Resolved::Attr(t) => self.set_attr(res, &t, path.filter, path.sub, value, mode),
         }
     }
 
@@ -389,7 +432,7 @@ impl<'a> Engine<'a> {
     fn set_extension(
         &mut self,
         res: &mut Resource,
-        ext: &str,
+        ext: Key<'a>,
         value: Value,
         mode: Mode,
     ) -> Res<()> {
@@ -404,8 +447,8 @@ impl<'a> Engine<'a> {
         };
         for (name, v) in attrs {
             let t = Target {
-                ext: Some(ext.to_owned()),
-                urn: Some(ext),
+                ext: Some(ext.clone()),
+                urn: Some(&ext),
                 name: &name,
             };
             self.set_attr(res, &t, None, None, v, mode)?;
@@ -416,7 +459,7 @@ impl<'a> Engine<'a> {
     fn set_attr(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         filter: Option<&Filter>,
         sub: Option<&str>,
         value: Value,
@@ -434,7 +477,7 @@ impl<'a> Engine<'a> {
     fn set_whole(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         mut value: Value,
         mode: Mode,
@@ -534,7 +577,7 @@ impl<'a> Engine<'a> {
     fn merge(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         subs: Map<String, Value>,
     ) -> Res<()> {
@@ -559,10 +602,9 @@ impl<'a> Engine<'a> {
         if changes.is_empty() {
             return Ok(());
         }
-        let key = key.to_owned();
+        let key = stored_key(key, def);
         let map = container_mut(res, &t.ext).expect("the attribute exists");
-        let object = map
-            .get_mut(&key)
+        let object = get_ci_mut(map, &key)
             .and_then(Value::as_object_mut)
             .expect("checked to be an object");
         for (name, v) in changes {
@@ -585,7 +627,7 @@ impl<'a> Engine<'a> {
     fn set_sub(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         sub: &str,
         value: Value,
@@ -634,7 +676,7 @@ impl<'a> Engine<'a> {
     fn set_filtered(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         filter: &Filter,
         sub: Option<&str>,
@@ -705,7 +747,7 @@ impl<'a> Engine<'a> {
     fn set_in_elements(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         indices: &[usize],
         subs: Map<String, Value>,
@@ -718,18 +760,18 @@ impl<'a> Engine<'a> {
         let Some((key, Value::Array(items))) = current_entry(res, t) else {
             return fail(ScimType::NoTarget, format!("`{t}` has no values"));
         };
-        let key = key.to_owned();
-        // Check every change before making any.
-        let mut planned: Vec<(usize, Vec<(&String, &Value)>)> = Vec::new();
-        for &i in indices {
+        let key = stored_key(key, def);
+        // Check every change before making any: `marks` says which sub-attribute of
+        // `subs` changes in which of the selected values.
+        let mut marks = Marks::new(indices.len(), subs.len());
+        for (row, &i) in indices.iter().enumerate() {
             let Some(Value::Object(existing)) = items.get(i) else {
                 return fail(
                     ScimType::InvalidPath,
                     format!("value {i} of `{t}` is not complex: it has no sub-attributes"),
                 );
             };
-            let mut changes = Vec::new();
-            for (name, v) in &subs {
+            for (col, (name, v)) in subs.iter().enumerate() {
                 let cur = lookup(existing, name).map(|(_, v)| v);
                 let new = (!v.is_null()).then_some(v);
                 if cur.is_none() && new.is_none() {
@@ -739,25 +781,25 @@ impl<'a> Engine<'a> {
                     continue;
                 }
                 if self.allow(sub_mutability_def(def, name), &SubName(t, name), cur, new)? {
-                    changes.push((name, v));
+                    marks.set(row, col);
                 }
             }
-            if !changes.is_empty() {
-                planned.push((i, changes));
-            }
         }
-        let touched: Vec<usize> = planned.iter().map(|(i, _)| *i).collect();
+        // The last value that changes takes the request's values; the others get
+        // copies (one filter match, the usual case, copies nothing).
+        let Some(last) = (0..indices.len()).rev().find(|&row| marks.any(row)) else {
+            return Ok(());
+        };
         let items = array_mut(res, &t.ext, &key);
         let mut emptied = Vec::new();
-        for (i, changes) in planned {
+        let mut subs = Some(subs);
+        for (row, &i) in indices.iter().enumerate().take(last + 1) {
+            if !marks.any(row) {
+                continue;
+            }
             let object = items[i].as_object_mut().expect("checked to be an object");
-            for (name, v) in changes {
-                let (sub, prev) = set_key(
-                    object,
-                    name,
-                    v.clone(),
-                    def.and_then(|d| d.sub_attribute(name)),
-                );
+            let mut record = |name: &str, v: Value| {
+                let (sub, prev) = set_key(object, name, v, def.and_then(|d| d.sub_attribute(name)));
                 self.undo.push(Change::Sub {
                     ext: t.ext.clone(),
                     key: key.clone(),
@@ -765,14 +807,33 @@ impl<'a> Engine<'a> {
                     sub,
                     prev,
                 });
+            };
+            if row == last {
+                let subs = subs.take().expect("the last value is the last use");
+                for (col, (name, v)) in subs.into_iter().enumerate() {
+                    if marks.get(row, col) {
+                        record(&name, v);
+                    }
+                }
+            } else if let Some(subs) = &subs {
+                for (col, (name, v)) in subs.iter().enumerate() {
+                    if marks.get(row, col) {
+                        record(name, v.clone());
+                    }
+                }
             }
             if object.is_empty() {
                 emptied.push(i);
             }
         }
-        self.fix_primary(res, t, &key, &touched, usize::MAX)?;
+        let touched = indices
+            .iter()
+            .enumerate()
+            .filter(|&(row, _)| marks.any(row))
+            .map(|(_, &i)| i);
+        self.fix_primary(res, t, &key, touched, usize::MAX)?;
         if !emptied.is_empty() {
-            self.remove_elements(res, t, def, &key, &emptied)?;
+            self.remove_elements(res, t, def, key.clone(), &emptied)?;
         }
         Ok(())
     }
@@ -782,20 +843,20 @@ impl<'a> Engine<'a> {
     fn append(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         mut values: Vec<Value>,
     ) -> Res<()> {
         self.check_new_values(&mut values, def, t)?;
         one_primary(&values, t)?;
         let key = match current_entry(res, t) {
-            Some((key, Value::Array(_))) => key.to_owned(),
+            Some((key, Value::Array(_))) => stored_key(key, def),
             Some((key, _)) => {
                 // A single value stored where the schema says multi-valued: make it a
                 // list before appending.
-                let key = key.to_owned();
+                let key = stored_key(key, def);
                 let slot = container_mut(res, &t.ext)
-                    .and_then(|m| m.get_mut(&key))
+                    .and_then(|m| get_ci_mut(m, &key))
                     .expect("the attribute exists");
                 let prev = slot.take();
                 *slot = Value::Array(vec![prev.clone()]);
@@ -808,7 +869,7 @@ impl<'a> Engine<'a> {
             }
             None => {
                 self.put(res, t, def, Value::Array(Vec::new()))?;
-                current_entry(res, t).expect("just created").0.to_owned()
+                stored_key(current_entry(res, t).expect("just created").0, def)
             }
         };
         let items = array_mut(res, &t.ext, &key);
@@ -861,7 +922,7 @@ impl<'a> Engine<'a> {
             items.push(v);
             touched.push(items.len() - 1);
         }
-        self.fix_primary(res, t, &key, &touched, start)
+        self.fix_primary(res, t, &key, touched, start)
     }
 
     /// RFC 7643 §2.4: "The primary attribute value "true" MUST appear no more than
@@ -871,14 +932,14 @@ impl<'a> Engine<'a> {
     fn fix_primary(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
-        key: &str,
-        touched: &[usize],
+        t: &Target<'a, '_>,
+        key: &Key<'a>,
+        touched: impl IntoIterator<Item = usize>,
         fresh: usize,
     ) -> Res<()> {
         let items = array_mut(res, &t.ext, key);
         let mut primary = None;
-        for &i in touched {
+        for i in touched {
             if is_primary(&items[i]) && primary != Some(i) {
                 if primary.is_some() {
                     return fail(
@@ -895,14 +956,16 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let object = element.as_object_mut().expect("is_primary checked");
-            let k = key_ci(object, "primary")
-                .expect("is_primary checked")
-                .to_owned();
-            object.insert(k.clone(), Value::Bool(false));
+            let slot = get_ci_mut(object, "primary").expect("is_primary checked");
+            *slot = Value::Bool(false);
             if j < fresh {
+                let k = undo::key(
+                    key_ci(object, "primary").expect("is_primary checked"),
+                    Some("primary"),
+                );
                 self.undo.push(Change::Sub {
                     ext: t.ext.clone(),
-                    key: key.to_owned(),
+                    key: key.clone(),
                     index: Some(j),
                     sub: k,
                     prev: Some((usize::MAX, Value::Bool(true))),
@@ -916,27 +979,19 @@ impl<'a> Engine<'a> {
     fn put(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
-        def: Option<&Attribute>,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
         value: Value,
     ) -> Res<()> {
         if let Some(ext) = &t.ext {
             self.ensure_extension(res, ext)?;
         }
         let map = container_mut(res, &t.ext).expect("ensured above");
-        if let Some(slot) = map.get_mut(t.name) {
-            // The exact spelling: one look-up.
-            let prev = std::mem::replace(slot, value);
-            self.undo.push(Change::Set {
-                ext: t.ext.clone(),
-                key: t.name.to_owned(),
-                prev,
-            });
-            return Ok(());
-        }
-        match key_ci(map, t.name).map(str::to_owned) {
-            Some(key) => {
-                let prev = std::mem::replace(map.get_mut(&key).expect("found above"), value);
+        match get_ci(map, t.name) {
+            Some((key, _)) => {
+                let key = stored_key(key, def);
+                let slot = get_ci_mut(map, &key).expect("found above");
+                let prev = std::mem::replace(slot, value);
                 self.undo.push(Change::Set {
                     ext: t.ext.clone(),
                     key,
@@ -945,8 +1000,11 @@ impl<'a> Engine<'a> {
             }
             None => {
                 // A new attribute takes the schema's canonical name.
-                let key = def.map_or(t.name, |d| d.name.as_str()).to_owned();
-                map.insert(key.clone(), value);
+                let key: Key<'a> = match def {
+                    Some(d) => Cow::Borrowed(d.name.as_str()),
+                    None => Cow::Owned(t.name.to_owned()),
+                };
+                map.insert(key.clone().into_owned(), value);
                 self.undo.push(Change::Created {
                     ext: t.ext.clone(),
                     key,
@@ -958,8 +1016,8 @@ impl<'a> Engine<'a> {
 
     /// Creates the extension object `ext` if absent, and lists its URN in `schemas`
     /// (DESIGN.md: "creating an extension attribute adds its URN to `schemas`").
-    fn ensure_extension(&mut self, res: &mut Resource, ext: &str) -> Res<()> {
-        match res.as_map().get(ext) {
+    fn ensure_extension(&mut self, res: &mut Resource, ext: &Key<'a>) -> Res<()> {
+        match get_ci(res.as_map(), ext).map(|(_, v)| v) {
             Some(Value::Object(_)) => {}
             Some(other) => {
                 return fail(
@@ -972,10 +1030,10 @@ impl<'a> Engine<'a> {
             }
             None => {
                 res.as_map_mut()
-                    .insert(ext.to_owned(), Value::Object(Map::new()));
+                    .insert(ext.to_string(), Value::Object(Map::new()));
                 self.undo.push(Change::Created {
                     ext: None,
-                    key: ext.to_owned(),
+                    key: ext.clone(),
                 });
             }
         }
@@ -1009,12 +1067,12 @@ impl<'a> Engine<'a> {
         match get_ci(res.as_map(), "schemas") {
             Some((key, prev)) => self.undo.push(Change::Set {
                 ext: None,
-                key: key.to_owned(),
+                key: undo::key(key, Some("schemas")),
                 prev: prev.clone(),
             }),
             None => self.undo.push(Change::Created {
                 ext: None,
-                key: "schemas".to_owned(),
+                key: Cow::Borrowed("schemas"),
             }),
         }
     }
@@ -1022,13 +1080,13 @@ impl<'a> Engine<'a> {
     // ---- remove --------------------------------------------------------------------
 
     /// RFC 7644 §3.5.2.2.
-    fn remove(&mut self, res: &mut Resource, path: &Path, value: Option<&Value>) -> Res<()> {
+    fn remove(&mut self, res: &mut Resource, path: PathRef<'_>, value: Option<&Value>) -> Res<()> {
         let t = match self.resolve(res, path)? {
             Resolved::Extension(ext) => return self.delete_extension(res, &ext),
             Resolved::Attr(t) => t,
         };
         let def = self.def(&t, None);
-        match (&path.filter, path.sub_attr.as_deref()) {
+        match (path.filter, path.sub) {
             (Some(filter), sub) => {
                 let matches = self.matching(res, &t, def, filter)?;
                 if matches.is_empty() {
@@ -1051,11 +1109,9 @@ impl<'a> Engine<'a> {
                         // other values remain after removal of the selected values, the
                         // multi-valued attribute SHALL be considered unassigned."
                         self.allow_removal(def, &t, res)?;
-                        let key = current_entry(res, &t)
-                            .expect("matched values exist")
-                            .0
-                            .to_owned();
-                        self.remove_elements(res, &t, def, &key, &matches)
+                        let key = current_entry(res, &t).expect("matched values exist").0;
+                        let key = stored_key(key, def);
+                        self.remove_elements(res, &t, def, key, &matches)
                     }
                 }
             }
@@ -1096,15 +1152,20 @@ impl<'a> Engine<'a> {
                         return Ok(());
                     }
                     self.allow_removal(def, &t, res)?;
-                    let key = current_entry(res, &t).expect("exists").0.to_owned();
-                    self.remove_elements(res, &t, def, &key, &matches)
+                    let key = stored_key(current_entry(res, &t).expect("exists").0, def);
+                    self.remove_elements(res, &t, def, key, &matches)
                 }
                 _ => self.delete(res, &t, def),
             },
         }
     }
 
-    fn allow_removal(&self, def: Option<&Attribute>, t: &Target<'_>, res: &Resource) -> Res<()> {
+    fn allow_removal(
+        &self,
+        def: Option<&Attribute>,
+        t: &Target<'a, '_>,
+        res: &Resource,
+    ) -> Res<()> {
         if let Some(d) = def {
             if matches!(d.mutability(), Mutability::ReadOnly | Mutability::Immutable) {
                 let _ = res;
@@ -1122,12 +1183,12 @@ impl<'a> Engine<'a> {
     fn remove_elements(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
-        def: Option<&Attribute>,
-        key: &str,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
+        key: Key<'a>,
         indices: &[usize],
     ) -> Res<()> {
-        let items = array_mut(res, &t.ext, key);
+        let items = array_mut(res, &t.ext, &key);
         let mut removed = Vec::with_capacity(indices.len());
         let mut next = indices.iter().peekable();
         let mut i = 0;
@@ -1143,7 +1204,7 @@ impl<'a> Engine<'a> {
         let empty = items.is_empty();
         self.undo.push(Change::Removed {
             ext: t.ext.clone(),
-            key: key.to_owned(),
+            key,
             items: removed,
         });
         if empty {
@@ -1153,17 +1214,22 @@ impl<'a> Engine<'a> {
     }
 
     /// Removes `attr` (nothing when absent); an extension object left empty goes too.
-    fn delete(&mut self, res: &mut Resource, t: &Target<'_>, def: Option<&Attribute>) -> Res<()> {
+    fn delete(
+        &mut self,
+        res: &mut Resource,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
+    ) -> Res<()> {
         let Some((key, cur)) = current_entry(res, t) else {
             return Ok(());
         };
         if !is_unassigned(cur) && !self.allow(def, t, Some(cur), None)? {
             return Ok(());
         }
-        let key = key.to_owned();
+        let key = stored_key(key, def);
         let map = container_mut(res, &t.ext).expect("the attribute exists");
         let pos = position(map, &key);
-        let prev = map.shift_remove(&key).expect("the attribute exists");
+        let prev = map.shift_remove(&*key).expect("the attribute exists");
         let empty = map.is_empty();
         self.undo.push(Change::Deleted {
             ext: t.ext.clone(),
@@ -1178,14 +1244,19 @@ impl<'a> Engine<'a> {
     }
 
     /// Removes the extension object `ext` and its URN from `schemas`.
-    fn delete_extension(&mut self, res: &mut Resource, ext: &str) -> Res<()> {
-        let Some(key) = res.key(ext).map(str::to_owned) else {
+    fn delete_extension(&mut self, res: &mut Resource, ext: &Key<'a>) -> Res<()> {
+        let Some(stored) = res.key(ext) else {
             self.remove_schema(res, ext);
             return Ok(());
         };
+        let key = if stored == &**ext {
+            ext.clone()
+        } else {
+            Cow::Owned(stored.to_owned())
+        };
         let map = res.as_map_mut();
         let pos = position(map, &key);
-        let prev = map.shift_remove(&key).expect("found above");
+        let prev = map.shift_remove(&*key).expect("found above");
         self.undo.push(Change::Deleted {
             ext: None,
             key,
@@ -1202,8 +1273,8 @@ impl<'a> Engine<'a> {
     fn matching(
         &self,
         res: &Resource,
-        t: &Target<'_>,
-        def: Option<&Attribute>,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
         filter: &Filter,
     ) -> Res<Vec<usize>> {
         if def.is_some_and(|d| !d.is_multi_valued()) {
@@ -1240,14 +1311,16 @@ impl<'a> Engine<'a> {
     /// (`Ok(false)`: nothing to do), per its mutability (RFC 7644 §3.5.2, RFC 7643 §2.2).
     fn allow(
         &self,
-        def: Option<&Attribute>,
+        def: Option<&'a Attribute>,
         what: &dyn Display,
         current: Option<&Value>,
         new: Option<&Value>,
     ) -> Res<bool> {
         let Some(def) = def else { return Ok(true) };
         let current = current.filter(|v| !is_unassigned(v));
-        let unchanged = match (current, new) {
+        // Compared only for the attributes whose mutability needs it (a readWrite
+        // attribute's old value may be a whole multi-valued attribute).
+        let unchanged = || match (current, new) {
             (Some(c), Some(n)) => equal(c, n, Some(def)),
             (None, None) => true,
             _ => false,
@@ -1255,7 +1328,7 @@ impl<'a> Engine<'a> {
         match def.mutability() {
             // RFC 7643 §2.2: "readOnly The attribute SHALL NOT be modified."
             Mutability::ReadOnly => {
-                if unchanged || (self.lenient && new.is_some()) {
+                if unchanged() || (self.lenient && new.is_some()) {
                     Ok(false)
                 } else {
                     fail(ScimType::Mutability, format!("`{what}` is readOnly"))
@@ -1265,7 +1338,7 @@ impl<'a> Engine<'a> {
             // if the attribute had no previous value."
             Mutability::Immutable => match current {
                 None => Ok(new.is_some()),
-                Some(_) if unchanged => Ok(false),
+                Some(_) if unchanged() => Ok(false),
                 Some(_) => fail(
                     ScimType::Mutability,
                     format!("`{what}` is immutable and already has a value"),
@@ -1287,10 +1360,24 @@ impl<'a> Engine<'a> {
         }
         check_type(v, def, t)?;
         if let Value::Object(object) = v {
-            if object
-                .keys()
-                .any(|k| def.sub_attribute(k).is_some_and(|s| s.name != *k))
-            {
+            // One definition look-up per sub-attribute; messages name it canonically.
+            let mut rename = false;
+            for (k, sv) in object.iter_mut() {
+                let Some(sd) = def.sub_attribute(k) else {
+                    continue;
+                };
+                rename |= sd.name != *k;
+                let name = SubName(t, &sd.name);
+                match sv {
+                    Value::Array(items) if sd.is_multi_valued() => {
+                        for item in items {
+                            self.prepare(item, Some(sd), &name)?;
+                        }
+                    }
+                    _ => self.prepare(sv, Some(sd), &name)?,
+                }
+            }
+            if rename {
                 *object = std::mem::take(object)
                     .into_iter()
                     .map(|(k, v)| match def.sub_attribute(&k) {
@@ -1298,19 +1385,6 @@ impl<'a> Engine<'a> {
                         None => (k, v),
                     })
                     .collect();
-            }
-            for (k, sv) in object.iter_mut() {
-                if let Some(sd) = def.sub_attribute(k) {
-                    if sd.is_multi_valued() {
-                        if let Value::Array(items) = sv {
-                            for item in items {
-                                self.prepare(item, Some(sd), &SubName(t, k))?;
-                            }
-                            continue;
-                        }
-                    }
-                    self.prepare(sv, Some(sd), &SubName(t, k))?;
-                }
             }
         }
         Ok(())
@@ -1338,12 +1412,52 @@ impl<'a> Engine<'a> {
     fn check_new_values(
         &self,
         values: &mut [Value],
-        def: Option<&Attribute>,
+        def: Option<&'a Attribute>,
         t: &dyn Display,
     ) -> Res<()> {
         values
             .iter_mut()
             .try_for_each(|v| self.check_new_value(v, def, t))
+    }
+}
+
+/// One flag per (selected value, sub-attribute) pair: the changes an operation makes,
+/// decided before any is made. Up to 128 pairs (every request we know of) are kept in
+/// one integer.
+struct Marks {
+    width: usize,
+    inline: u128,
+    spill: Vec<bool>,
+}
+
+impl Marks {
+    fn new(rows: usize, width: usize) -> Self {
+        let n = rows.saturating_mul(width);
+        Marks {
+            width,
+            inline: 0,
+            spill: if n > 128 { vec![false; n] } else { Vec::new() },
+        }
+    }
+
+    fn set(&mut self, row: usize, col: usize) {
+        let at = row * self.width + col;
+        match self.spill.get_mut(at) {
+            Some(flag) => *flag = true,
+            None => self.inline |= 1 << at,
+        }
+    }
+
+    fn get(&self, row: usize, col: usize) -> bool {
+        let at = row * self.width + col;
+        match self.spill.get(at) {
+            Some(flag) => *flag,
+            None => self.inline & (1 << at) != 0,
+        }
+    }
+
+    fn any(&self, row: usize) -> bool {
+        (0..self.width).any(|col| self.get(row, col))
     }
 }
 
@@ -1396,7 +1510,7 @@ fn check_type(v: &Value, def: &Attribute, t: &dyn Display) -> Res<()> {
 }
 
 /// At most one value with `primary: true` among values given together.
-fn one_primary(values: &[Value], t: &Target<'_>) -> Res<()> {
+fn one_primary(values: &[Value], t: &Target<'_, '_>) -> Res<()> {
     if values.iter().filter(|v| is_primary(v)).count() > 1 {
         return fail(
             ScimType::InvalidValue,
@@ -1409,74 +1523,130 @@ fn one_primary(values: &[Value], t: &Target<'_>) -> Res<()> {
 /// Sets `name` in `object`: an existing key keeps its case, a new one takes the
 /// canonical name; null removes it. Returns the key and what restores it (see
 /// `Change::Sub`).
-fn set_key(
+fn set_key<'a>(
     object: &mut Map<String, Value>,
     name: &str,
     v: Value,
-    def: Option<&Attribute>,
-) -> (String, Option<(usize, Value)>) {
-    match key_ci(object, name).map(str::to_owned) {
+    def: Option<&'a Attribute>,
+) -> (Key<'a>, Option<(usize, Value)>) {
+    match key_ci(object, name).map(|k| stored_key(k, def)) {
         Some(k) if v.is_null() => {
             let pos = position(object, &k);
-            let prev = object.shift_remove(&k).map(|p| (pos, p));
+            let prev = object.shift_remove(&*k).map(|p| (pos, p));
             (k, prev)
         }
         Some(k) => {
-            let prev = object.insert(k.clone(), v).map(|p| (usize::MAX, p));
+            let slot = get_ci_mut(object, &k).expect("found above");
+            let prev = Some((usize::MAX, std::mem::replace(slot, v)));
             (k, prev)
         }
-        None if v.is_null() => (name.to_owned(), None),
+        None if v.is_null() => (Cow::Owned(name.to_owned()), None),
         None => {
-            let k = def.map_or(name, |d| d.name.as_str()).to_owned();
-            object.insert(k.clone(), v);
+            let k: Key<'a> = match def {
+                Some(d) => Cow::Borrowed(d.name.as_str()),
+                None => Cow::Owned(name.to_owned()),
+            };
+            object.insert(k.clone().into_owned(), v);
             (k, None)
         }
     }
 }
 
-fn container<'r>(res: &'r Resource, ext: &Ext) -> Option<&'r Map<String, Value>> {
+/// The stored key `stored` of an attribute defined by `def`, for the undo log.
+fn stored_key<'a>(stored: &str, def: Option<&'a Attribute>) -> Key<'a> {
+    undo::key(stored, def.map(|d| d.name.as_str()))
+}
+
+// `ext` and the keys below are stored keys, which the case-insensitive look-ups find
+// exactly (an exact match wins), without hashing.
+fn container<'r>(res: &'r Resource, ext: &Ext<'_>) -> Option<&'r Map<String, Value>> {
     match ext {
         None => Some(res.as_map()),
-        Some(key) => res.as_map().get(key)?.as_object(),
+        Some(key) => get_ci(res.as_map(), key)?.1.as_object(),
     }
 }
 
-fn container_mut<'r>(res: &'r mut Resource, ext: &Ext) -> Option<&'r mut Map<String, Value>> {
+fn container_mut<'r>(res: &'r mut Resource, ext: &Ext<'_>) -> Option<&'r mut Map<String, Value>> {
     match ext {
         None => Some(res.as_map_mut()),
-        Some(key) => res.as_map_mut().get_mut(key)?.as_object_mut(),
+        Some(key) => get_ci_mut(res.as_map_mut(), key)?.as_object_mut(),
     }
 }
 
-fn current_entry<'r>(res: &'r Resource, t: &Target<'_>) -> Option<(&'r str, &'r Value)> {
+fn current_entry<'r>(res: &'r Resource, t: &Target<'_, '_>) -> Option<(&'r str, &'r Value)> {
     get_ci(container(res, &t.ext)?, t.name)
 }
 
-fn current<'r>(res: &'r Resource, t: &Target<'_>) -> Option<&'r Value> {
+fn current<'r>(res: &'r Resource, t: &Target<'_, '_>) -> Option<&'r Value> {
     current_entry(res, t).map(|(_, v)| v)
 }
 
-fn array_mut<'r>(res: &'r mut Resource, ext: &Ext, key: &str) -> &'r mut Vec<Value> {
+fn array_mut<'r>(res: &'r mut Resource, ext: &Ext<'_>, key: &str) -> &'r mut Vec<Value> {
     container_mut(res, ext)
-        .and_then(|m| m.get_mut(key))
+        .and_then(|m| get_ci_mut(m, key))
         .and_then(Value::as_array_mut)
         .expect("the caller checked the array exists")
 }
 
-/// Parses a PATCH path. The common plain forms (`name`, `name.sub`, `urn:...:name.sub`)
-/// are split directly; anything else goes through the grammar's parser.
-fn parse_path(text: &str) -> Res<Path> {
-    if let Some(path) = plain_path(text) {
-        return Ok(path);
+/// A PATCH path, borrowed: from the request's text for the plain forms, from a parsed
+/// [`Path`] for the others.
+#[derive(Clone, Copy)]
+struct PathRef<'p> {
+    urn: Option<&'p str>,
+    name: &'p str,
+    filter: Option<&'p Filter>,
+    sub: Option<&'p str>,
+    /// The whole text of a plain `urn:name` path (no filter, no sub-attribute).
+    text: Option<&'p str>,
+}
+
+impl PathRef<'_> {
+    /// `urn:name` (the path without filter and sub-attribute), as [`Path::full_name`].
+    fn full_name(&self) -> Cow<'_, str> {
+        match (self.text, self.urn) {
+            (Some(text), _) => Cow::Borrowed(text),
+            (None, Some(urn)) => Cow::Owned(format!("{urn}:{}", self.name)),
+            (None, None) => Cow::Borrowed(self.name),
+        }
     }
-    Path::parse(text).map_err(|e| Fail {
+}
+
+/// A parsed PATCH path: plain forms are not copied out of the request.
+enum ParsedPath<'p> {
+    Plain(PathRef<'p>),
+    Parsed(Path),
+}
+
+impl ParsedPath<'_> {
+    fn view(&self) -> PathRef<'_> {
+        match self {
+            ParsedPath::Plain(p) => *p,
+            ParsedPath::Parsed(p) => PathRef {
+                urn: p.urn.as_deref(),
+                name: &p.name,
+                filter: p.filter.as_ref(),
+                sub: p.sub_attr.as_deref(),
+                text: None,
+            },
+        }
+    }
+}
+
+/// Parses a PATCH path. The common plain forms (`name`, `name.sub`, `urn:...:name.sub`)
+/// are split directly, borrowing the text; anything else goes through the grammar's
+/// parser.
+fn parse_path(text: &str) -> Res<ParsedPath<'_>> {
+    if let Some(path) = plain_path(text) {
+        return Ok(ParsedPath::Plain(path));
+    }
+    Path::parse(text).map(ParsedPath::Parsed).map_err(|e| Fail {
         scim_type: ScimType::InvalidPath,
         message: e.to_string(),
     })
 }
 
 /// `[urn ":"] ATTRNAME ["." ATTRNAME]` without a filter, as [`Path::parse`] reads it.
-fn plain_path(text: &str) -> Option<Path> {
+fn plain_path(text: &str) -> Option<PathRef<'_>> {
     if text
         .bytes()
         .any(|b| matches!(b, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n'))
@@ -1494,11 +1664,12 @@ fn plain_path(text: &str) -> Option<Path> {
     if !is_attr_name(name) || sub.is_some_and(|s| !is_attr_name(s)) {
         return None;
     }
-    Some(Path {
-        urn: urn.map(str::to_owned),
-        name: name.to_owned(),
+    Some(PathRef {
+        urn,
+        name,
         filter: None,
-        sub_attr: sub.map(str::to_owned),
+        sub,
+        text: sub.is_none().then_some(text),
     })
 }
 

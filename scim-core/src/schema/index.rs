@@ -86,6 +86,39 @@ pub(crate) fn eq_fold(a: &str, b: &str) -> bool {
         .all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
+/// How `a` compares with `b`: `None` when they differ even ignoring ASCII case,
+/// `Some(true)` when they are byte-for-byte equal, `Some(false)` when they are equal
+/// only ignoring case. One pass, eight bytes at a time, inline (see [`eq_fold`]).
+#[inline]
+pub(crate) fn cmp_fold(a: &str, b: &str) -> Option<bool> {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return None;
+    }
+    let mut exact = true;
+    let (mut xs, mut ys) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut xs).zip(&mut ys) {
+        let (mut wx, mut wy) = ([0u8; 8], [0u8; 8]);
+        wx.copy_from_slice(x);
+        wy.copy_from_slice(y);
+        let (wx, wy) = (u64::from_le_bytes(wx), u64::from_le_bytes(wy));
+        if wx != wy {
+            if fold8(wx) != fold8(wy) {
+                return None;
+            }
+            exact = false;
+        }
+    }
+    let (wx, wy) = (pad(xs.remainder()), pad(ys.remainder()));
+    if wx != wy {
+        if fold8(wx) != fold8(wy) {
+            return None;
+        }
+        exact = false;
+    }
+    Some(exact)
+}
+
 /// Up to eight bytes as a little-endian `u64`, zero-padded.
 #[inline(always)]
 fn pad(rest: &[u8]) -> u64 {
@@ -206,9 +239,17 @@ mod tests {
             ("", ""),
             ("a", ""),
             ("emails", "emails "),
+            ("emails", "emails"),
+            (
+                "urn:ietf:params:scim:schemas:core:2.0:User",
+                "urn:ietf:params:scim:schemas:core:2.0:User",
+            ),
+            ("userName", "userNamE"),
         ];
         for (a, b) in cases {
             assert_eq!(eq_fold(a, b), a.eq_ignore_ascii_case(b), "{a} / {b}");
+            let want = a.eq_ignore_ascii_case(b).then_some(a == b);
+            assert_eq!(cmp_fold(a, b), want, "{a} / {b}");
             if a.eq_ignore_ascii_case(b) {
                 assert_eq!(fold_hash(a), fold_hash(b));
             }
