@@ -8,15 +8,14 @@ use serde_json::{Map, Value};
 
 use super::lenient;
 use super::undo::{self, position, Change, Ext, Key, UndoLog};
-use super::value::{
-    contains, equal, is_attr_name, is_primary, is_unassigned, lookup, same_identity,
-};
+use super::value::{contains, equal, is_primary, is_unassigned, lookup, same_identity};
 use super::ApplyOptions;
 use crate::error::{Error, Result, ScimType};
 use crate::filter::Filter;
 use crate::path::Path;
 use crate::resource::{
-    get_ci, get_ci_mut, json_type_name, key_ci, PatchOp, PatchOpKind, PatchOperation, Resource,
+    entry_ci_mut, get_ci, get_ci_mut, json_type_name, key_ci, PatchOp, PatchOpKind, PatchOperation,
+    Resource,
 };
 use crate::schema::{Attribute, AttributeType, Mutability, SchemaRegistry};
 use crate::urn;
@@ -180,7 +179,14 @@ struct Engine<'a> {
 impl<'a> Engine<'a> {
     fn refresh_core(&mut self, resource: &Resource) {
         self.core.clear();
-        for id in resource.schemas() {
+        // As `Resource::schemas` reads them (one string tolerated), without its iterator
+        // adapters.
+        let ids = match get_ci(resource.as_map(), "schemas") {
+            Some((_, Value::Array(items))) => items.as_slice(),
+            Some((_, one @ Value::String(_))) => std::slice::from_ref(one),
+            _ => &[],
+        };
+        for id in ids.iter().filter_map(Value::as_str) {
             // The usual spellings need no registry look-up: a schema the registry does
             // not know is skipped by its look-ups anyway.
             if let Some(known) = [urn::USER, urn::GROUP].into_iter().find(|u| *u == id) {
@@ -877,10 +883,10 @@ impl<'a> Engine<'a> {
         let mut touched = Vec::new();
         let mut appended = false;
         for v in values {
-            if items.iter().any(|e| contains(e, &v, def)) {
+            let Some(same) = find_existing(items, &v, def) else {
                 continue;
-            }
-            if let Some(i) = items.iter().position(|e| same_identity(e, &v, def)) {
+            };
+            if let Some(i) = same {
                 // The same value with new details: merge the mutable ones.
                 let Value::Object(new) = v else { continue };
                 let prev = items[i].clone();
@@ -987,10 +993,9 @@ impl<'a> Engine<'a> {
             self.ensure_extension(res, ext)?;
         }
         let map = container_mut(res, &t.ext).expect("ensured above");
-        match get_ci(map, t.name) {
-            Some((key, _)) => {
+        match entry_ci_mut(map, t.name) {
+            Some((key, slot)) => {
                 let key = stored_key(key, def);
-                let slot = get_ci_mut(map, &key).expect("found above");
                 let prev = std::mem::replace(slot, value);
                 self.undo.push(Change::Set {
                     ext: t.ext.clone(),
@@ -1396,6 +1401,11 @@ impl<'a> Engine<'a> {
         let (Some(def), Value::Object(object)) = (def, v) else {
             return Ok(());
         };
+        // Most complex attributes define no read-only sub-attribute: one pass over the
+        // definition instead of a look-up per key.
+        if !def.sub_attributes().iter().any(Attribute::is_read_only) {
+            return Ok(());
+        }
         let read_only = |k: &String| def.sub_attribute(k).is_some_and(Attribute::is_read_only);
         if let Some(k) = object.keys().find(|k| read_only(k)) {
             if !self.lenient {
@@ -1507,6 +1517,39 @@ fn check_type(v: &Value, def: &Attribute, t: &dyn Display) -> Res<()> {
             json_type_name(v)
         ),
     )
+}
+
+/// Where `v` stands among the values `items` of a multi-valued attribute: `None` when
+/// an existing value already holds it ([`contains`]), else the first existing value
+/// with its identity ([`same_identity`]), if any. One pass; when `v` has a `value`, an
+/// existing value with a different `value` can be neither, so that comparison alone
+/// rules it out (a 10,000-member group costs one string comparison per member).
+fn find_existing(items: &[Value], v: &Value, def: Option<&Attribute>) -> Option<Option<usize>> {
+    let probe = match v {
+        Value::Object(o) => {
+            lookup(o, "value").map(|(k, vv)| (vv, def.and_then(|d| d.sub_attribute(k))))
+        }
+        _ => None,
+    };
+    let mut same = None;
+    for (i, e) in items.iter().enumerate() {
+        if let Some((vv, value_def)) = probe {
+            let Some((_, ev)) = e.as_object().and_then(|o| lookup(o, "value")) else {
+                continue;
+            };
+            // `contains` compares (new, existing) and `same_identity` (existing, new).
+            if !(equal(vv, ev, value_def) || equal(ev, vv, value_def)) {
+                continue;
+            }
+        }
+        if contains(e, v, def) {
+            return None;
+        }
+        if same.is_none() && same_identity(e, v, def) {
+            same = Some(i);
+        }
+    }
+    Some(same)
 }
 
 /// At most one value with `primary: true` among values given together.
@@ -1645,25 +1688,45 @@ fn parse_path(text: &str) -> Res<ParsedPath<'_>> {
     })
 }
 
-/// `[urn ":"] ATTRNAME ["." ATTRNAME]` without a filter, as [`Path::parse`] reads it.
+/// `[urn ":"] ATTRNAME ["." ATTRNAME]` without a filter, as [`Path::parse`] reads it;
+/// `None` sends the text to the parser. One pass over the attribute part.
 fn plain_path(text: &str) -> Option<PathRef<'_>> {
-    if text
-        .bytes()
-        .any(|b| matches!(b, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n'))
-    {
-        return None;
-    }
     let (urn, rest) = urn::split_urn(text);
-    if urn.is_some_and(|u| u.len() <= 4) {
+    if let Some(u) = urn {
+        let odd = |b: u8| matches!(b, b']' | b' ' | b'(' | b')' | b'\t' | b'\n');
+        if u.len() <= 4 || u.bytes().any(odd) {
+            return None;
+        }
+    }
+    // RFC 7643 §2.1: ATTRNAME = ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA
+    // (and `$ref`); at most one "." between the name and the sub-attribute.
+    let mut dot = None;
+    let mut start = true;
+    for (i, &b) in rest.as_bytes().iter().enumerate() {
+        let ok = match b {
+            b'.' if dot.is_none() && !start => {
+                dot = Some(i);
+                start = true;
+                continue;
+            }
+            b'$' => start,
+            b if b.is_ascii_alphabetic() => true,
+            b'-' | b'_' | b'0'..=b'9' => !start,
+            _ => false,
+        };
+        if !ok {
+            return None;
+        }
+        start = false;
+    }
+    if start {
+        // Empty, or ending with ".".
         return None;
     }
-    let (name, sub) = match rest.split_once('.') {
-        Some((n, s)) => (n, Some(s)),
+    let (name, sub) = match dot {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
         None => (rest, None),
     };
-    if !is_attr_name(name) || sub.is_some_and(|s| !is_attr_name(s)) {
-        return None;
-    }
     Some(PathRef {
         urn,
         name,
@@ -1681,4 +1744,55 @@ fn names_schemas(path: &str) -> bool {
 
 fn has_urn_prefix(key: &str) -> bool {
     key.len() > 4 && key.as_bytes()[..4].eq_ignore_ascii_case(b"urn:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct split of plain paths reads them exactly as the grammar's parser does,
+    /// and leaves everything else to it.
+    #[test]
+    fn plain_paths_split_as_the_parser_reads_them() {
+        let plain = [
+            "userName",
+            "name.givenName",
+            "$ref",
+            "members.$ref",
+            "x-custom_1",
+            "urn:ietf:params:scim:schemas:core:2.0:User:userName",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        ];
+        for text in plain {
+            let split = plain_path(text).unwrap_or_else(|| panic!("{text} is plain"));
+            let parsed = Path::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(split.urn, parsed.urn.as_deref(), "{text}");
+            assert_eq!(split.name, parsed.name, "{text}");
+            assert_eq!(split.sub, parsed.sub_attr.as_deref(), "{text}");
+            assert!(split.filter.is_none());
+            assert_eq!(&*split.full_name(), &*parsed.full_name(), "{text}");
+        }
+        let not_plain = [
+            "",
+            ".",
+            "name.",
+            ".name",
+            "name..givenName",
+            "name.givenName.x",
+            "1name",
+            "-name",
+            "na$me",
+            "emails[type eq \"work\"]",
+            "emails[type eq \"work\"].value",
+            "user name",
+            "urn:",
+            "urn:x",
+            "urn:a b:name",
+            "na(me)",
+        ];
+        for text in not_plain {
+            assert!(plain_path(text).is_none(), "{text} is for the parser");
+        }
+    }
 }

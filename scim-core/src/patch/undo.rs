@@ -80,16 +80,26 @@ pub(crate) enum Change<'a> {
 
 /// The changes made so far, in order.
 #[derive(Debug, Default)]
-pub(crate) struct UndoLog<'a>(Vec<Change<'a>>);
+///
+/// Most PATCH requests make one change: the first is kept inline, so that such a
+/// request allocates no log.
+pub(crate) struct UndoLog<'a> {
+    first: Option<Change<'a>>,
+    rest: Vec<Change<'a>>,
+}
 
 impl<'a> UndoLog<'a> {
     pub(crate) fn push(&mut self, change: Change<'a>) {
-        self.0.push(change);
+        if self.first.is_none() {
+            self.first = Some(change);
+        } else {
+            self.rest.push(change);
+        }
     }
 
     /// Undoes every change, newest first, leaving `resource` as it was.
     pub(crate) fn rollback(self, resource: &mut Resource) {
-        for change in self.0.into_iter().rev() {
+        for change in self.rest.into_iter().rev().chain(self.first) {
             undo(resource, change);
         }
     }

@@ -403,20 +403,28 @@ pub(crate) fn key_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a 
 /// The value whose key equals `name` case-insensitively, mutably (the same entry as
 /// [`get_ci`]).
 pub(crate) fn get_ci_mut<'a>(map: &'a mut Map<String, Value>, name: &str) -> Option<&'a mut Value> {
-    if map.len() > SCAN_MAX {
-        if map.contains_key(name) {
-            return map.get_mut(name);
-        }
+    entry_ci_mut(map, name).map(|(_, v)| v)
+}
+
+/// The stored key and the value of the entry [`get_ci`] finds, the value mutably: one
+/// look-up where `key_ci` then `get_ci_mut` would make two.
+pub(crate) fn entry_ci_mut<'a>(
+    map: &'a mut Map<String, Value>,
+    name: &str,
+) -> Option<(&'a str, &'a mut Value)> {
+    if map.len() > SCAN_MAX && !map.contains_key(name) {
         return map
             .iter_mut()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v);
+            .map(|(k, v)| (k.as_str(), v));
     }
+    // A big map that holds `name` exactly (checked above) gets the scan too: its first
+    // exact match is that entry.
     let mut folded = None;
     for (k, v) in map.iter_mut() {
         match cmp_fold(k, name) {
-            Some(true) => return Some(v),
-            Some(false) if folded.is_none() => folded = Some(v),
+            Some(true) => return Some((k.as_str(), v)),
+            Some(false) if folded.is_none() => folded = Some((k.as_str(), v)),
             _ => {}
         }
     }

@@ -89,7 +89,7 @@ pub(crate) fn eq_fold(a: &str, b: &str) -> bool {
 /// How `a` compares with `b`: `None` when they differ even ignoring ASCII case,
 /// `Some(true)` when they are byte-for-byte equal, `Some(false)` when they are equal
 /// only ignoring case. One pass, eight bytes at a time, inline (see [`eq_fold`]).
-#[inline]
+#[inline(always)]
 pub(crate) fn cmp_fold(a: &str, b: &str) -> Option<bool> {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -120,13 +120,25 @@ pub(crate) fn cmp_fold(a: &str, b: &str) -> Option<bool> {
 }
 
 /// Up to eight bytes as a little-endian `u64`, zero-padded.
+///
+/// Two overlapping loads instead of a loop over the bytes: for four bytes or more, the
+/// first four and the last four; for one to three, the first, middle and last byte.
 #[inline(always)]
 fn pad(rest: &[u8]) -> u64 {
-    let mut word = 0u64;
-    for (i, b) in rest.iter().enumerate() {
-        word |= u64::from(*b) << (8 * i);
+    let n = rest.len();
+    if n >= 4 {
+        let mut lo = [0u8; 4];
+        let mut hi = [0u8; 4];
+        lo.copy_from_slice(&rest[..4]);
+        hi.copy_from_slice(&rest[n - 4..]);
+        u64::from(u32::from_le_bytes(lo)) | (u64::from(u32::from_le_bytes(hi)) << (8 * (n - 4)))
+    } else if n > 0 {
+        u64::from(rest[0])
+            | (u64::from(rest[n / 2]) << (8 * (n / 2)))
+            | (u64::from(rest[n - 1]) << (8 * (n - 1)))
+    } else {
+        0
     }
-    word
 }
 
 /// A `Hasher` for keys that are already well-mixed `u64` hashes.
@@ -223,6 +235,18 @@ mod tests {
             let x = u64::from_le_bytes(chunk.try_into().unwrap());
             let want: Vec<u8> = chunk.iter().map(u8::to_ascii_lowercase).collect();
             assert_eq!(fold8(x).to_le_bytes().to_vec(), want);
+        }
+    }
+
+    #[test]
+    fn pad_reads_up_to_eight_bytes_little_endian() {
+        let bytes = [1u8, 2, 3, 4, 5, 6, 7, 8];
+        for n in 0..=8 {
+            let mut want = 0u64;
+            for (i, b) in bytes[..n].iter().enumerate() {
+                want |= u64::from(*b) << (8 * i);
+            }
+            assert_eq!(pad(&bytes[..n]), want, "{n} bytes");
         }
     }
 
