@@ -580,41 +580,38 @@ impl<'a> Engine<'a> {
     /// existing values or adds where an attribute did not previously exist.
     /// Sub-attributes that are not specified in the "value" parameter are left
     /// unchanged." A null sub-attribute is removed.
-    fn merge(
+    fn merge<K: AsRef<str>>(
         &mut self,
         res: &mut Resource,
         t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
-        subs: Map<String, Value>,
+        subs: impl IntoIterator<Item = (K, Value)>,
     ) -> Res<()> {
-        let Some((key, Value::Object(existing))) = current_entry(res, t) else {
+        let Some((key, Value::Object(_))) = current_entry(res, t) else {
             return fail(
                 ScimType::InvalidPath,
                 format!("`{t}` is not a complex attribute"),
             );
         };
-        let mut changes = Vec::with_capacity(subs.len());
-        for (name, v) in subs {
-            let sd = sub_mutability_def(def, &name);
-            let cur = lookup(existing, &name).map(|(_, v)| v);
-            let new = (!v.is_null()).then_some(&v);
-            if cur.is_none() && new.is_none() {
-                continue;
-            }
-            if self.allow(sd, &SubName(t, &name), cur, new)? {
-                changes.push((name, v));
-            }
-        }
-        if changes.is_empty() {
-            return Ok(());
-        }
         let key = stored_key(key, def);
         let map = container_mut(res, &t.ext).expect("the attribute exists");
         let object = get_ci_mut(map, &key)
             .and_then(Value::as_object_mut)
             .expect("checked to be an object");
-        for (name, v) in changes {
-            let (sub, prev) = set_key(object, &name, v, def.and_then(|d| d.sub_attribute(&name)));
+        // One pass: a sub-attribute that may not change fails the operation, and the
+        // undo log restores the ones changed before it.
+        let mut changed = false;
+        for (name, v) in subs {
+            let name = name.as_ref();
+            let cur = lookup(object, name).map(|(_, v)| v);
+            let new = (!v.is_null()).then_some(&v);
+            if cur.is_none() && new.is_none() {
+                continue;
+            }
+            if !self.allow(sub_mutability_def(def, name), &SubName(t, name), cur, new)? {
+                continue;
+            }
+            let (sub, prev) = set_key(object, name, v, def.and_then(|d| d.sub_attribute(name)));
             self.undo.push(Change::Sub {
                 ext: t.ext.clone(),
                 key: key.clone(),
@@ -622,8 +619,9 @@ impl<'a> Engine<'a> {
                 sub,
                 prev,
             });
+            changed = true;
         }
-        if object.is_empty() {
+        if changed && object.is_empty() {
             return self.delete(res, t, def);
         }
         Ok(())
@@ -662,6 +660,23 @@ impl<'a> Engine<'a> {
             return self.set_in_elements(res, t, def, &all, subs);
         }
         match current {
+            Some(Value::Object(_))
+                if def.is_none_or(|d| *d.attr_type() == AttributeType::Complex) =>
+            {
+                // What `set_whole` does with `{sub: value}` on an existing complex value
+                // (prepare, then merge), without building that object.
+                let mut value = value;
+                let name = match def.and_then(|d| d.sub_attribute(sub)) {
+                    Some(sd) => {
+                        if !value.is_null() {
+                            self.prepare_sub(&mut value, sd, &SubName(t, &sd.name))?;
+                        }
+                        sd.name.as_str()
+                    }
+                    None => sub,
+                };
+                self.merge(res, t, def, std::iter::once((name, value)))
+            }
             Some(Value::Object(_)) | None | Some(Value::Null) => {
                 let mut subs = Map::new();
                 subs.insert(sub.to_owned(), value);
@@ -1372,15 +1387,7 @@ impl<'a> Engine<'a> {
                     continue;
                 };
                 rename |= sd.name != *k;
-                let name = SubName(t, &sd.name);
-                match sv {
-                    Value::Array(items) if sd.is_multi_valued() => {
-                        for item in items {
-                            self.prepare(item, Some(sd), &name)?;
-                        }
-                    }
-                    _ => self.prepare(sv, Some(sd), &name)?,
-                }
+                self.prepare_sub(sv, sd, &SubName(t, &sd.name))?;
             }
             if rename {
                 *object = std::mem::take(object)
@@ -1393,6 +1400,17 @@ impl<'a> Engine<'a> {
             }
         }
         Ok(())
+    }
+
+    /// [`Engine::prepare`] for the value of the sub-attribute `sd` (each of its values,
+    /// for a multi-valued one).
+    fn prepare_sub(&self, v: &mut Value, sd: &Attribute, name: &dyn Display) -> Res<()> {
+        match v {
+            Value::Array(items) if sd.is_multi_valued() => items
+                .iter_mut()
+                .try_for_each(|item| self.prepare(item, Some(sd), name)),
+            _ => self.prepare(v, Some(sd), name),
+        }
     }
 
     /// A new complex value may not set read-only sub-attributes (lenient: they are
@@ -1691,9 +1709,14 @@ fn parse_path(text: &str) -> Res<ParsedPath<'_>> {
 /// `[urn ":"] ATTRNAME ["." ATTRNAME]` without a filter, as [`Path::parse`] reads it;
 /// `None` sends the text to the parser. One pass over the attribute part.
 fn plain_path(text: &str) -> Option<PathRef<'_>> {
-    let (urn, rest) = urn::split_urn(text);
+    // `urn::split_urn`, for a text without `[` or `"` (a plain path has none: the
+    // attribute part is checked below, the URN part here).
+    let (urn, rest) = match text.rfind(':') {
+        Some(i) if has_urn_prefix(text) => (Some(&text[..i]), &text[i + 1..]),
+        _ => (None, text),
+    };
     if let Some(u) = urn {
-        let odd = |b: u8| matches!(b, b']' | b' ' | b'(' | b')' | b'\t' | b'\n');
+        let odd = |b: u8| matches!(b, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n');
         if u.len() <= 4 || u.bytes().any(odd) {
             return None;
         }
