@@ -608,10 +608,11 @@ impl<'a> Engine<'a> {
             if cur.is_none() && new.is_none() {
                 continue;
             }
-            if !self.allow(sub_mutability_def(def, name), &SubName(t, name), cur, new)? {
+            let sd = def.and_then(|d| d.sub_attribute(name));
+            if !self.allow(mutability_def(def, sd), &SubName(t, name), cur, new)? {
                 continue;
             }
-            let (sub, prev) = set_key(object, name, v, def.and_then(|d| d.sub_attribute(name)));
+            let (sub, prev) = set_key(object, name, v, sd);
             self.undo.push(Change::Sub {
                 ext: t.ext.clone(),
                 key: key.clone(),
@@ -1501,9 +1502,15 @@ impl Display for SubName<'_> {
 /// The definition whose mutability governs the sub-attribute `name` of `def`: its own,
 /// or the parent's when the parent is read-only and does not define it.
 fn sub_mutability_def<'d>(def: Option<&'d Attribute>, name: &str) -> Option<&'d Attribute> {
-    let def = def?;
-    def.sub_attribute(name)
-        .or_else(|| def.is_read_only().then_some(def))
+    mutability_def(def, def?.sub_attribute(name))
+}
+
+/// [`sub_mutability_def`] with the sub-attribute's definition `sd` already looked up.
+fn mutability_def<'d>(
+    def: Option<&'d Attribute>,
+    sd: Option<&'d Attribute>,
+) -> Option<&'d Attribute> {
+    sd.or_else(|| def.filter(|d| d.is_read_only()))
 }
 
 /// RFC 7643 §2.3: the JSON type each attribute type takes.
@@ -1590,18 +1597,22 @@ fn set_key<'a>(
     v: Value,
     def: Option<&'a Attribute>,
 ) -> (Key<'a>, Option<(usize, Value)>) {
-    match key_ci(object, name).map(|k| stored_key(k, def)) {
-        Some(k) if v.is_null() => {
-            let pos = position(object, &k);
-            let prev = object.shift_remove(&*k).map(|p| (pos, p));
-            (k, prev)
-        }
-        Some(k) => {
-            let slot = get_ci_mut(object, &k).expect("found above");
+    if v.is_null() {
+        return match key_ci(object, name).map(|k| stored_key(k, def)) {
+            Some(k) => {
+                let pos = position(object, &k);
+                let prev = object.shift_remove(&*k).map(|p| (pos, p));
+                (k, prev)
+            }
+            None => (Cow::Owned(name.to_owned()), None),
+        };
+    }
+    match entry_ci_mut(object, name) {
+        Some((k, slot)) => {
+            let k = stored_key(k, def);
             let prev = Some((usize::MAX, std::mem::replace(slot, v)));
             (k, prev)
         }
-        None if v.is_null() => (Cow::Owned(name.to_owned()), None),
         None => {
             let k: Key<'a> = match def {
                 Some(d) => Cow::Borrowed(d.name.as_str()),
@@ -1711,9 +1722,9 @@ fn parse_path(text: &str) -> Res<ParsedPath<'_>> {
 fn plain_path(text: &str) -> Option<PathRef<'_>> {
     // `urn::split_urn`, for a text without `[` or `"` (a plain path has none: the
     // attribute part is checked below, the URN part here).
-    let (urn, rest) = match text.rfind(':') {
-        Some(i) if has_urn_prefix(text) => (Some(&text[..i]), &text[i + 1..]),
-        _ => (None, text),
+    let (urn, rest) = match has_urn_prefix(text).then(|| text.rfind(':')).flatten() {
+        Some(i) => (Some(&text[..i]), &text[i + 1..]),
+        None => (None, text),
     };
     if let Some(u) = urn {
         let odd = |b: u8| matches!(b, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n');

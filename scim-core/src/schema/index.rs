@@ -64,7 +64,7 @@ pub(crate) fn fold_hash(s: &str) -> u64 {
 
 /// `a.eq_ignore_ascii_case(b)`, eight bytes at a time, inline (no `memcmp` call: the
 /// strings compared here are short, and a libc call costs more than the comparison).
-#[inline]
+#[inline(always)]
 pub(crate) fn eq_fold(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
