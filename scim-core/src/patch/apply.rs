@@ -249,12 +249,13 @@ impl<'a> Engine<'a> {
                 };
                 // RFC 7644 §3.5.2.1: "The operation MUST contain a "value" member whose
                 // content specifies the value to be added."
-                let Some(value) = op.value.clone() else {
+                let Some(value) = op.value.as_ref() else {
                     return fail(ScimType::InvalidValue, format!("`{kind}` needs a value"));
                 };
+                // The request is borrowed: what is stored is copied, once.
                 match path {
                     None => self.pathless(res, value, mode),
-                    Some(path) => self.set_path(res, path, value, mode),
+                    Some(path) => self.set_path(res, path, value.clone(), mode),
                 }
             }
         }
@@ -326,21 +327,24 @@ impl<'a> Engine<'a> {
     /// resource." §3.5.2.3: "If the "path" parameter is omitted, the target is assumed
     /// to be the resource itself. In this case, the "value" attribute SHALL contain a
     /// list of one or more attributes that are to be replaced."
-    fn pathless(&mut self, res: &mut Resource, value: Value, mode: Mode) -> Res<()> {
+    ///
+    /// The value is borrowed from the request and each attribute's value copied as it is
+    /// set (not the object of attributes as a whole, whose keys and index are not kept).
+    fn pathless(&mut self, res: &mut Resource, value: &Value, mode: Mode) -> Res<()> {
         let Value::Object(attrs) = value else {
             return fail(
                 ScimType::InvalidValue,
                 format!(
                     "without a path, the value must be an object of attributes, not {}",
-                    json_type_name(&value)
+                    json_type_name(value)
                 ),
             );
         };
         for (key, v) in attrs {
             if key.eq_ignore_ascii_case("schemas") {
-                self.merge_schemas(res, &v)?;
-            } else if has_urn_prefix(&key) {
-                self.pathless_urn_key(res, &key, v, mode)?;
+                self.merge_schemas(res, v)?;
+            } else if has_urn_prefix(key) {
+                self.pathless_urn_key(res, key, v, mode)?;
             } else if key.contains('.') {
                 if !self.lenient {
                     return fail(
@@ -348,15 +352,15 @@ impl<'a> Engine<'a> {
                         format!("`{key}` is not an attribute name (lenient mode reads dotted keys as paths)"),
                     );
                 }
-                let path = parse_path(&key)?;
-                self.set_path(res, path.view(), v, mode)?;
+                let path = parse_path(key)?;
+                self.set_path(res, path.view(), v.clone(), mode)?;
             } else {
                 let t = Target {
                     ext: None,
                     urn: None,
-                    name: &key,
+                    name: key,
                 };
-                self.set_attr(res, &t, None, None, v, mode)?;
+                self.set_attr(res, &t, None, None, v.clone(), mode)?;
             }
         }
         Ok(())
@@ -364,7 +368,13 @@ impl<'a> Engine<'a> {
 
     /// A URN key of a path-less value: an extension object (RFC 7644 §3.5.2.1's
     /// example), a core schema's attributes, or a URN-qualified attribute name.
-    fn pathless_urn_key(&mut self, res: &mut Resource, key: &str, v: Value, mode: Mode) -> Res<()> {
+    fn pathless_urn_key(
+        &mut self,
+        res: &mut Resource,
+        key: &str,
+        v: &Value,
+        mode: Mode,
+    ) -> Res<()> {
         let known = self.registry.schema(key).is_some();
         if known && !self.registry.is_extension(key) {
             // `{"urn:...:core:2.0:User": {"userName": ...}}`: top-level attributes.
@@ -378,9 +388,9 @@ impl<'a> Engine<'a> {
                 let t = Target {
                     ext: None,
                     urn: Some(key),
-                    name: &name,
+                    name,
                 };
-                self.set_attr(res, &t, None, None, v, mode)?;
+                self.set_attr(res, &t, None, None, v.clone(), mode)?;
             }
             return Ok(());
         }
@@ -392,10 +402,10 @@ impl<'a> Engine<'a> {
                 && (v.is_object() || res.key(key).is_some() || res.has_schema(key)));
         if extension {
             let ext = self.ext_key(res, key);
-            self.set_extension(res, ext, v, mode)
+            self.set_extension(res, ext, v.clone(), mode)
         } else {
             let path = parse_path(key)?;
-            self.set_path(res, path.view(), v, mode)
+            self.set_path(res, path.view(), v.clone(), mode)
         }
     }
 
