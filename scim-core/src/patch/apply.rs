@@ -255,7 +255,7 @@ impl<'a> Engine<'a> {
                 // The request is borrowed: what is stored is copied, once.
                 match path {
                     None => self.pathless(res, value, mode),
-                    Some(path) => self.set_path(res, path, value.clone(), mode),
+                    Some(path) => self.set_path(res, path, value, mode),
                 }
             }
         }
@@ -353,14 +353,14 @@ impl<'a> Engine<'a> {
                     );
                 }
                 let path = parse_path(key)?;
-                self.set_path(res, path.view(), v.clone(), mode)?;
+                self.set_path(res, path.view(), v, mode)?;
             } else {
                 let t = Target {
                     ext: None,
                     urn: None,
                     name: key,
                 };
-                self.set_attr(res, &t, None, None, v.clone(), mode)?;
+                self.set_attr(res, &t, None, None, v, mode)?;
             }
         }
         Ok(())
@@ -390,7 +390,7 @@ impl<'a> Engine<'a> {
                     urn: Some(key),
                     name,
                 };
-                self.set_attr(res, &t, None, None, v.clone(), mode)?;
+                self.set_attr(res, &t, None, None, v, mode)?;
             }
             return Ok(());
         }
@@ -402,10 +402,10 @@ impl<'a> Engine<'a> {
                 && (v.is_object() || res.key(key).is_some() || res.has_schema(key)));
         if extension {
             let ext = self.ext_key(res, key);
-            self.set_extension(res, ext, v.clone(), mode)
+            self.set_extension(res, ext, v, mode)
         } else {
             let path = parse_path(key)?;
-            self.set_path(res, path.view(), v.clone(), mode)
+            self.set_path(res, path.view(), v, mode)
         }
     }
 
@@ -434,7 +434,7 @@ impl<'a> Engine<'a> {
         &mut self,
         res: &mut Resource,
         path: PathRef<'_>,
-        value: Value,
+        value: &Value,
         mode: Mode,
     ) -> Res<()> {
         match self.resolve(res, path)? {
@@ -449,7 +449,7 @@ impl<'a> Engine<'a> {
         &mut self,
         res: &mut Resource,
         ext: Key<'a>,
-        value: Value,
+        value: &Value,
         mode: Mode,
     ) -> Res<()> {
         let Value::Object(attrs) = value else {
@@ -457,7 +457,7 @@ impl<'a> Engine<'a> {
                 ScimType::InvalidValue,
                 format!(
                     "the extension `{ext}` takes an object of attributes, not {}",
-                    json_type_name(&value)
+                    json_type_name(value)
                 ),
             );
         };
@@ -465,7 +465,7 @@ impl<'a> Engine<'a> {
             let t = Target {
                 ext: Some(ext.clone()),
                 urn: Some(&ext),
-                name: &name,
+                name,
             };
             self.set_attr(res, &t, None, None, v, mode)?;
         }
@@ -478,15 +478,52 @@ impl<'a> Engine<'a> {
         t: &Target<'a, '_>,
         filter: Option<&Filter>,
         sub: Option<&str>,
-        value: Value,
+        value: &Value,
         mode: Mode,
     ) -> Res<()> {
         let def = self.def(t, None);
+        // The request is borrowed: what is stored is copied, once.
         match (filter, sub) {
-            (Some(filter), sub) => self.set_filtered(res, t, def, filter, sub, value),
-            (None, Some(sub)) => self.set_sub(res, t, def, sub, value, mode),
-            (None, None) => self.set_whole(res, t, def, value, mode),
+            (Some(filter), sub) => self.set_filtered(res, t, def, filter, sub, value.clone()),
+            (None, Some(sub)) => self.set_sub(res, t, def, sub, value.clone(), mode),
+            (None, None) => match value {
+                Value::Object(subs)
+                    if def.is_none_or(|d| {
+                        *d.attr_type() == AttributeType::Complex && !d.is_multi_valued()
+                    }) && matches!(current(res, t), Some(Value::Object(_))) =>
+                {
+                    self.merge_borrowed(res, t, def, subs)
+                }
+                _ => self.set_whole(res, t, def, value.clone(), mode),
+            },
         }
+    }
+
+    /// What `set_whole` does with an object on an existing complex value (prepare it,
+    /// then merge it), copying only the sub-attributes' values out of the request, not
+    /// the object that holds them.
+    fn merge_borrowed(
+        &mut self,
+        res: &mut Resource,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
+        subs: &Map<String, Value>,
+    ) -> Res<()> {
+        // Every value is prepared (type-checked) before any is merged, as `set_whole`
+        // does.
+        let mut prepared = Vec::with_capacity(subs.len());
+        for (k, v) in subs {
+            let mut v = v.clone();
+            let name = match def.and_then(|d| d.sub_attribute(k)) {
+                Some(sd) => {
+                    self.prepare_sub(&mut v, sd, &SubName(t, &sd.name))?;
+                    sd.name.as_str()
+                }
+                None => k.as_str(),
+            };
+            prepared.push((name, v));
+        }
+        self.merge(res, t, def, prepared)
     }
 
     /// `add`/`replace` on `attr`.
