@@ -403,6 +403,9 @@ pub(crate) fn key_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a 
 /// The value whose key equals `name` case-insensitively, mutably (the same entry as
 /// [`get_ci`]).
 pub(crate) fn get_ci_mut<'a>(map: &'a mut Map<String, Value>, name: &str) -> Option<&'a mut Value> {
+    if map.len() > SCAN_MAX && map.contains_key(name) {
+        return map.get_mut(name);
+    }
     entry_ci_mut(map, name).map(|(_, v)| v)
 }
 
