@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::lenient;
 use super::undo::{self, position, Change, Ext, Key, UndoLog};
-use super::value::{contains, equal, is_primary, is_unassigned, lookup, same_identity};
+use super::value::{contains, equal, is_primary, is_unassigned, lookup, same_identity, str_eq};
 use super::ApplyOptions;
 use crate::error::{Error, Result, ScimType};
 use crate::filter::Filter;
@@ -1609,8 +1609,13 @@ fn find_existing(items: &[Value], v: &Value, def: Option<&Attribute>) -> Option<
             let Some((_, ev)) = e.as_object().and_then(|o| lookup(o, "value")) else {
                 continue;
             };
-            // `contains` compares (new, existing) and `same_identity` (existing, new).
-            if !(equal(vv, ev, value_def) || equal(ev, vv, value_def)) {
+            // `contains` compares (new, existing) and `same_identity` (existing, new);
+            // strings compare the same both ways.
+            let differ = match (vv, ev) {
+                (Value::String(a), Value::String(b)) => !str_eq(a, b, value_def),
+                _ => !(equal(vv, ev, value_def) || equal(ev, vv, value_def)),
+            };
+            if differ {
                 continue;
             }
         }
