@@ -66,24 +66,7 @@ pub(crate) fn fold_hash(s: &str) -> u64 {
 /// strings compared here are short, and a libc call costs more than the comparison).
 #[inline(always)]
 pub(crate) fn eq_fold(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let (mut xs, mut ys) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (x, y) in (&mut xs).zip(&mut ys) {
-        let (mut wx, mut wy) = ([0u8; 8], [0u8; 8]);
-        wx.copy_from_slice(x);
-        wy.copy_from_slice(y);
-        let (wx, wy) = (u64::from_le_bytes(wx), u64::from_le_bytes(wy));
-        if wx != wy && fold8(wx) != fold8(wy) {
-            return false;
-        }
-    }
-    xs.remainder()
-        .iter()
-        .zip(ys.remainder())
-        .all(|(x, y)| x.eq_ignore_ascii_case(y))
+    cmp_fold(a, b).is_some()
 }
 
 /// How `a` compares with `b`: `None` when they differ even ignoring ASCII case,
