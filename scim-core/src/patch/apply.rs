@@ -1881,4 +1881,26 @@ mod tests {
             assert!(plain_path(text).is_none(), "{text} is for the parser");
         }
     }
+
+    /// The change flags read back what was set, inline (up to 128) and spilled alike.
+    #[test]
+    fn marks_hold_each_flag_inline_and_spilled() {
+        for (rows, width) in [(1, 1), (4, 32), (16, 8), (3, 50), (200, 3)] {
+            let mut marks = Marks::new(rows, width);
+            let set = |r: usize, c: usize| (r * 7 + c * 3) % 5 == 0;
+            for r in 0..rows {
+                for c in 0..width {
+                    if set(r, c) {
+                        marks.set(r, c);
+                    }
+                }
+            }
+            for r in 0..rows {
+                for c in 0..width {
+                    assert_eq!(marks.get(r, c), set(r, c), "{rows}x{width} at {r},{c}");
+                }
+                assert_eq!(marks.any(r), (0..width).any(|c| set(r, c)));
+            }
+        }
+    }
 }
