@@ -1,21 +1,21 @@
 //! Applying a PATCH request (RFC 7644 §3.5.2.1–3); the rules are in the
 //! [module documentation](super).
 
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use serde_json::{Map, Value};
 
 use super::lenient;
-use super::undo::{position, Change, Ext, UndoLog};
-use super::value::{
-    contains, equal, is_attr_name, is_primary, is_unassigned, lookup, same_identity,
-};
+use super::undo::{self, position, Change, Ext, Key, UndoLog};
+use super::value::{contains, equal, is_primary, is_unassigned, lookup, same_identity, str_eq};
 use super::ApplyOptions;
 use crate::error::{Error, Result, ScimType};
 use crate::filter::Filter;
 use crate::path::Path;
 use crate::resource::{
-    get_ci, json_type_name, key_ci, PatchOp, PatchOpKind, PatchOperation, Resource,
+    entry_ci_mut, get_ci, get_ci_mut, json_type_name, key_ci, PatchOp, PatchOpKind, PatchOperation,
+    Resource,
 };
 use crate::schema::{Attribute, AttributeType, Mutability, SchemaRegistry};
 use crate::urn;
@@ -59,7 +59,7 @@ pub fn apply_with(
 ) -> Result<()> {
     let mut engine = Engine {
         registry: schemas,
-        core: Vec::new(),
+        core: CoreSchemas::default(),
         lenient: options.lenient,
         undo: UndoLog::default(),
     };
@@ -103,17 +103,17 @@ enum Mode {
 }
 
 /// An attribute an operation addresses: its container and name.
-struct Target<'p> {
+struct Target<'a, 'p> {
     /// The extension object it lives in (`None`: the top level), by its stored key or,
     /// when it does not exist yet, the key it will be created with.
-    ext: Ext,
+    ext: Ext<'a>,
     /// The schema URN to look its definition up in (`None`: the resource's core schema).
     urn: Option<&'p str>,
     /// The attribute name, as given.
     name: &'p str,
 }
 
-impl Display for Target<'_> {
+impl Display for Target<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.urn {
             Some(urn) => write!(f, "{urn}:{}", self.name),
@@ -123,26 +123,70 @@ impl Display for Target<'_> {
 }
 
 /// What a path designates.
-enum Resolved<'p> {
+enum Resolved<'a, 'p> {
     /// An attribute (with the path's filter and sub-attribute still to apply).
-    Attr(Target<'p>),
+    Attr(Target<'a, 'p>),
     /// A whole extension object, by the key it has or will have.
-    Extension(String),
+    Extension(Key<'a>),
+}
+
+/// The core (non-extension) schemas a resource lists that the registry knows: a
+/// resource lists one, so up to four are kept inline (no allocation per apply).
+#[derive(Default)]
+struct CoreSchemas<'a> {
+    inline: [&'a str; 4],
+    len: usize,
+    /// All of them, once there are more than four.
+    spill: Vec<&'a str>,
+}
+
+impl<'a> CoreSchemas<'a> {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.spill.clear();
+    }
+
+    fn push(&mut self, id: &'a str) {
+        if self.len < self.inline.len() {
+            self.inline[self.len] = id;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(id);
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[&'a str] {
+        if self.len <= self.inline.len() {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
 }
 
 struct Engine<'a> {
     registry: &'a SchemaRegistry,
     /// The core (non-extension) schemas the resource lists that the registry knows, as
     /// the registry spells them: where top-level attributes are looked up.
-    core: Vec<&'a str>,
+    core: CoreSchemas<'a>,
     lenient: bool,
-    undo: UndoLog,
+    undo: UndoLog<'a>,
 }
 
 impl<'a> Engine<'a> {
     fn refresh_core(&mut self, resource: &Resource) {
         self.core.clear();
-        for id in resource.schemas() {
+        // As `Resource::schemas` reads them (one string tolerated), without its iterator
+        // adapters.
+        let ids = match get_ci(resource.as_map(), "schemas") {
+            Some((_, Value::Array(items))) => items.as_slice(),
+            Some((_, one @ Value::String(_))) => std::slice::from_ref(one),
+            _ => &[],
+        };
+        for id in ids.iter().filter_map(Value::as_str) {
             // The usual spellings need no registry look-up: a schema the registry does
             // not know is skipped by its look-ups anyway.
             if let Some(known) = [urn::USER, urn::GROUP].into_iter().find(|u| *u == id) {
@@ -157,8 +201,9 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn def(&self, t: &Target<'_>, sub: Option<&str>) -> Option<&'a Attribute> {
-        self.registry.attribute(&self.core, t.urn, t.name, sub)
+    fn def(&self, t: &Target<'a, '_>, sub: Option<&str>) -> Option<&'a Attribute> {
+        self.registry
+            .attribute(self.core.as_slice(), t.urn, t.name, sub)
     }
 
     fn operation(&mut self, res: &mut Resource, op: &PatchOperation) -> Res<()> {
@@ -180,11 +225,12 @@ impl<'a> Engine<'a> {
             },
             k => k.clone(),
         };
-        let path = match op.path.as_deref() {
+        let parsed = match op.path.as_deref() {
             Some(p) if self.lenient && p.trim().is_empty() => None,
             Some(p) => Some(parse_path(p)?),
             None => None,
         };
+        let path = parsed.as_ref().map(ParsedPath::view);
         match kind {
             PatchOpKind::Remove => match path {
                 // RFC 7644 §3.5.2.2: "If "path" is unspecified, the operation fails with
@@ -193,7 +239,7 @@ impl<'a> Engine<'a> {
                     ScimType::NoTarget,
                     "remove needs a path (RFC 7644 §3.5.2.2)",
                 ),
-                Some(path) => self.remove(res, &path, op.value.as_ref()),
+                Some(path) => self.remove(res, path, op.value.as_ref()),
             },
             _ => {
                 let mode = if kind == PatchOpKind::Add {
@@ -203,12 +249,13 @@ impl<'a> Engine<'a> {
                 };
                 // RFC 7644 §3.5.2.1: "The operation MUST contain a "value" member whose
                 // content specifies the value to be added."
-                let Some(value) = op.value.clone() else {
+                let Some(value) = op.value.as_ref() else {
                     return fail(ScimType::InvalidValue, format!("`{kind}` needs a value"));
                 };
+                // The request is borrowed: what is stored is copied, once.
                 match path {
                     None => self.pathless(res, value, mode),
-                    Some(path) => self.set_path(res, &path, value, mode),
+                    Some(path) => self.set_path(res, path, value, mode),
                 }
             }
         }
@@ -217,21 +264,21 @@ impl<'a> Engine<'a> {
     // ---- paths -------------------------------------------------------------------
 
     /// What `path` designates in `res`.
-    fn resolve<'p>(&self, res: &Resource, path: &'p Path) -> Res<Resolved<'p>> {
-        let Some(urn) = path.urn.as_deref() else {
+    fn resolve<'p>(&self, res: &Resource, path: PathRef<'p>) -> Res<Resolved<'a, 'p>> {
+        let Some(urn) = path.urn else {
             return Ok(Resolved::Attr(Target {
                 ext: None,
                 urn: None,
-                name: &path.name,
+                name: path.name,
             }));
         };
         // `urn:...:enterprise:2.0:User` parses as URN `urn:...:enterprise:2.0` and name
         // `User`: a whole extension, unless the URN's schema defines such an attribute.
         if path.filter.is_none()
-            && path.sub_attr.is_none()
+            && path.sub.is_none()
             && self
                 .registry
-                .attribute(&self.core, Some(urn), &path.name, None)
+                .attribute(self.core.as_slice(), Some(urn), path.name, None)
                 .is_none()
         {
             let full = path.full_name();
@@ -252,24 +299,25 @@ impl<'a> Engine<'a> {
             }
         }
         let top_level = urn::is_core_resource_schema(urn)
-            || (self.registry.schema(urn).is_some() && !self.registry.is_extension(urn))
-            || (self.registry.schema(urn).is_none()
-                && res.has_schema(urn)
-                && !urn::is_extension(urn));
+            || match self.registry.schema(urn) {
+                Some(_) => !self.registry.is_extension(urn),
+                None => res.has_schema(urn) && !urn::is_extension(urn),
+            };
         Ok(Resolved::Attr(Target {
             ext: (!top_level).then(|| self.ext_key(res, urn)),
             urn: Some(urn),
-            name: &path.name,
+            name: path.name,
         }))
     }
 
     /// The key of the extension object `urn`: the stored one, else the registry's
     /// spelling, else as given.
-    fn ext_key(&self, res: &Resource, urn: &str) -> String {
-        res.key(urn)
-            .or_else(|| self.registry.schema(urn).map(|s| s.id.as_str()))
-            .unwrap_or(urn)
-            .to_owned()
+    fn ext_key(&self, res: &Resource, urn: &str) -> Key<'a> {
+        let known = self.registry.schema(urn).map(|s| s.id.as_str());
+        match res.key(urn) {
+            Some(stored) => undo::key(stored, known),
+            None => known.map_or_else(|| Cow::Owned(urn.to_owned()), Cow::Borrowed),
+        }
     }
 
     // ---- add / replace -----------------------------------------------------------
@@ -279,21 +327,24 @@ impl<'a> Engine<'a> {
     /// resource." §3.5.2.3: "If the "path" parameter is omitted, the target is assumed
     /// to be the resource itself. In this case, the "value" attribute SHALL contain a
     /// list of one or more attributes that are to be replaced."
-    fn pathless(&mut self, res: &mut Resource, value: Value, mode: Mode) -> Res<()> {
+    ///
+    /// The value is borrowed from the request and each attribute's value copied as it is
+    /// set (not the object of attributes as a whole, whose keys and index are not kept).
+    fn pathless(&mut self, res: &mut Resource, value: &Value, mode: Mode) -> Res<()> {
         let Value::Object(attrs) = value else {
             return fail(
                 ScimType::InvalidValue,
                 format!(
                     "without a path, the value must be an object of attributes, not {}",
-                    json_type_name(&value)
+                    json_type_name(value)
                 ),
             );
         };
         for (key, v) in attrs {
             if key.eq_ignore_ascii_case("schemas") {
-                self.merge_schemas(res, &v)?;
-            } else if has_urn_prefix(&key) {
-                self.pathless_urn_key(res, &key, v, mode)?;
+                self.merge_schemas(res, v)?;
+            } else if has_urn_prefix(key) {
+                self.pathless_urn_key(res, key, v, mode)?;
             } else if key.contains('.') {
                 if !self.lenient {
                     return fail(
@@ -301,13 +352,13 @@ impl<'a> Engine<'a> {
                         format!("`{key}` is not an attribute name (lenient mode reads dotted keys as paths)"),
                     );
                 }
-                let path = parse_path(&key)?;
-                self.set_path(res, &path, v, mode)?;
+                let path = parse_path(key)?;
+                self.set_path(res, path.view(), v, mode)?;
             } else {
                 let t = Target {
                     ext: None,
                     urn: None,
-                    name: &key,
+                    name: key,
                 };
                 self.set_attr(res, &t, None, None, v, mode)?;
             }
@@ -317,7 +368,13 @@ impl<'a> Engine<'a> {
 
     /// A URN key of a path-less value: an extension object (RFC 7644 §3.5.2.1's
     /// example), a core schema's attributes, or a URN-qualified attribute name.
-    fn pathless_urn_key(&mut self, res: &mut Resource, key: &str, v: Value, mode: Mode) -> Res<()> {
+    fn pathless_urn_key(
+        &mut self,
+        res: &mut Resource,
+        key: &str,
+        v: &Value,
+        mode: Mode,
+    ) -> Res<()> {
         let known = self.registry.schema(key).is_some();
         if known && !self.registry.is_extension(key) {
             // `{"urn:...:core:2.0:User": {"userName": ...}}`: top-level attributes.
@@ -331,21 +388,24 @@ impl<'a> Engine<'a> {
                 let t = Target {
                     ext: None,
                     urn: Some(key),
-                    name: &name,
+                    name,
                 };
                 self.set_attr(res, &t, None, None, v, mode)?;
             }
             return Ok(());
         }
         let extension = known
-            || (self.registry.attribute_at(&self.core, key).is_none()
+            || (self
+                .registry
+                .attribute_at(self.core.as_slice(), key)
+                .is_none()
                 && (v.is_object() || res.key(key).is_some() || res.has_schema(key)));
         if extension {
             let ext = self.ext_key(res, key);
-            self.set_extension(res, &ext, v, mode)
+            self.set_extension(res, ext, v, mode)
         } else {
             let path = parse_path(key)?;
-            self.set_path(res, &path, v, mode)
+            self.set_path(res, path.view(), v, mode)
         }
     }
 
@@ -370,17 +430,16 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn set_path(&mut self, res: &mut Resource, path: &Path, value: Value, mode: Mode) -> Res<()> {
+    fn set_path(
+        &mut self,
+        res: &mut Resource,
+        path: PathRef<'_>,
+        value: &Value,
+        mode: Mode,
+    ) -> Res<()> {
         match self.resolve(res, path)? {
-            Resolved::Extension(key) => self.set_extension(res, &key, value, mode),
-            Resolved::Attr(t) => self.set_attr(
-                res,
-                &t,
-                path.filter.as_ref(),
-                path.sub_attr.as_deref(),
-                value,
-                mode,
-            ),
+            Resolved::Extension(key) => self.set_extension(res, key, value, mode),
+            Resolved::Attr(t) => self.set_attr(res, &t, path.filter, path.sub, value, mode),
         }
     }
 
@@ -389,8 +448,8 @@ impl<'a> Engine<'a> {
     fn set_extension(
         &mut self,
         res: &mut Resource,
-        ext: &str,
-        value: Value,
+        ext: Key<'a>,
+        value: &Value,
         mode: Mode,
     ) -> Res<()> {
         let Value::Object(attrs) = value else {
@@ -398,15 +457,15 @@ impl<'a> Engine<'a> {
                 ScimType::InvalidValue,
                 format!(
                     "the extension `{ext}` takes an object of attributes, not {}",
-                    json_type_name(&value)
+                    json_type_name(value)
                 ),
             );
         };
         for (name, v) in attrs {
             let t = Target {
-                ext: Some(ext.to_owned()),
-                urn: Some(ext),
-                name: &name,
+                ext: Some(ext.clone()),
+                urn: Some(&ext),
+                name,
             };
             self.set_attr(res, &t, None, None, v, mode)?;
         }
@@ -416,25 +475,62 @@ impl<'a> Engine<'a> {
     fn set_attr(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         filter: Option<&Filter>,
         sub: Option<&str>,
-        value: Value,
+        value: &Value,
         mode: Mode,
     ) -> Res<()> {
         let def = self.def(t, None);
+        // The request is borrowed: what is stored is copied, once.
         match (filter, sub) {
-            (Some(filter), sub) => self.set_filtered(res, t, def, filter, sub, value),
-            (None, Some(sub)) => self.set_sub(res, t, def, sub, value, mode),
-            (None, None) => self.set_whole(res, t, def, value, mode),
+            (Some(filter), sub) => self.set_filtered(res, t, def, filter, sub, value.clone()),
+            (None, Some(sub)) => self.set_sub(res, t, def, sub, value.clone(), mode),
+            (None, None) => match value {
+                Value::Object(subs)
+                    if def.is_none_or(|d| {
+                        *d.attr_type() == AttributeType::Complex && !d.is_multi_valued()
+                    }) && matches!(current(res, t), Some(Value::Object(_))) =>
+                {
+                    self.merge_borrowed(res, t, def, subs)
+                }
+                _ => self.set_whole(res, t, def, value.clone(), mode),
+            },
         }
+    }
+
+    /// What `set_whole` does with an object on an existing complex value (prepare it,
+    /// then merge it), copying only the sub-attributes' values out of the request, not
+    /// the object that holds them.
+    fn merge_borrowed(
+        &mut self,
+        res: &mut Resource,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
+        subs: &Map<String, Value>,
+    ) -> Res<()> {
+        // Every value is prepared (type-checked) before any is merged, as `set_whole`
+        // does.
+        let mut prepared = Vec::with_capacity(subs.len());
+        for (k, v) in subs {
+            let mut v = v.clone();
+            let name = match def.and_then(|d| d.sub_attribute(k)) {
+                Some(sd) => {
+                    self.prepare_sub(&mut v, sd, &SubName(t, &sd.name))?;
+                    sd.name.as_str()
+                }
+                None => k.as_str(),
+            };
+            prepared.push((name, v));
+        }
+        self.merge(res, t, def, prepared)
     }
 
     /// `add`/`replace` on `attr`.
     fn set_whole(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         mut value: Value,
         mode: Mode,
@@ -531,42 +627,39 @@ impl<'a> Engine<'a> {
     /// existing values or adds where an attribute did not previously exist.
     /// Sub-attributes that are not specified in the "value" parameter are left
     /// unchanged." A null sub-attribute is removed.
-    fn merge(
+    fn merge<K: AsRef<str>>(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
-        subs: Map<String, Value>,
+        subs: impl IntoIterator<Item = (K, Value)>,
     ) -> Res<()> {
-        let Some((key, Value::Object(existing))) = current_entry(res, t) else {
+        let Some((key, Value::Object(_))) = current_entry(res, t) else {
             return fail(
                 ScimType::InvalidPath,
                 format!("`{t}` is not a complex attribute"),
             );
         };
-        let mut changes = Vec::with_capacity(subs.len());
+        let key = stored_key(key, def);
+        let map = container_mut(res, &t.ext).expect("the attribute exists");
+        let object = get_ci_mut(map, &key)
+            .and_then(Value::as_object_mut)
+            .expect("checked to be an object");
+        // One pass: a sub-attribute that may not change fails the operation, and the
+        // undo log restores the ones changed before it.
+        let mut changed = false;
         for (name, v) in subs {
-            let sd = sub_mutability_def(def, &name);
-            let cur = lookup(existing, &name).map(|(_, v)| v);
+            let name = name.as_ref();
+            let cur = lookup(object, name).map(|(_, v)| v);
             let new = (!v.is_null()).then_some(&v);
             if cur.is_none() && new.is_none() {
                 continue;
             }
-            if self.allow(sd, &SubName(t, &name), cur, new)? {
-                changes.push((name, v));
+            let sd = def.and_then(|d| d.sub_attribute(name));
+            if !self.allow(mutability_def(def, sd), &SubName(t, name), cur, new)? {
+                continue;
             }
-        }
-        if changes.is_empty() {
-            return Ok(());
-        }
-        let key = key.to_owned();
-        let map = container_mut(res, &t.ext).expect("the attribute exists");
-        let object = map
-            .get_mut(&key)
-            .and_then(Value::as_object_mut)
-            .expect("checked to be an object");
-        for (name, v) in changes {
-            let (sub, prev) = set_key(object, &name, v, def.and_then(|d| d.sub_attribute(&name)));
+            let (sub, prev) = set_key(object, name, v, sd);
             self.undo.push(Change::Sub {
                 ext: t.ext.clone(),
                 key: key.clone(),
@@ -574,8 +667,9 @@ impl<'a> Engine<'a> {
                 sub,
                 prev,
             });
+            changed = true;
         }
-        if object.is_empty() {
+        if changed && object.is_empty() {
             return self.delete(res, t, def);
         }
         Ok(())
@@ -585,7 +679,7 @@ impl<'a> Engine<'a> {
     fn set_sub(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         sub: &str,
         value: Value,
@@ -614,6 +708,23 @@ impl<'a> Engine<'a> {
             return self.set_in_elements(res, t, def, &all, subs);
         }
         match current {
+            Some(Value::Object(_))
+                if def.is_none_or(|d| *d.attr_type() == AttributeType::Complex) =>
+            {
+                // What `set_whole` does with `{sub: value}` on an existing complex value
+                // (prepare, then merge), without building that object.
+                let mut value = value;
+                let name = match def.and_then(|d| d.sub_attribute(sub)) {
+                    Some(sd) => {
+                        if !value.is_null() {
+                            self.prepare_sub(&mut value, sd, &SubName(t, &sd.name))?;
+                        }
+                        sd.name.as_str()
+                    }
+                    None => sub,
+                };
+                self.merge(res, t, def, std::iter::once((name, value)))
+            }
             Some(Value::Object(_)) | None | Some(Value::Null) => {
                 let mut subs = Map::new();
                 subs.insert(sub.to_owned(), value);
@@ -634,7 +745,7 @@ impl<'a> Engine<'a> {
     fn set_filtered(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         filter: &Filter,
         sub: Option<&str>,
@@ -705,7 +816,7 @@ impl<'a> Engine<'a> {
     fn set_in_elements(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         indices: &[usize],
         subs: Map<String, Value>,
@@ -718,18 +829,18 @@ impl<'a> Engine<'a> {
         let Some((key, Value::Array(items))) = current_entry(res, t) else {
             return fail(ScimType::NoTarget, format!("`{t}` has no values"));
         };
-        let key = key.to_owned();
-        // Check every change before making any.
-        let mut planned: Vec<(usize, Vec<(&String, &Value)>)> = Vec::new();
-        for &i in indices {
+        let key = stored_key(key, def);
+        // Check every change before making any: `marks` says which sub-attribute of
+        // `subs` changes in which of the selected values.
+        let mut marks = Marks::new(indices.len(), subs.len());
+        for (row, &i) in indices.iter().enumerate() {
             let Some(Value::Object(existing)) = items.get(i) else {
                 return fail(
                     ScimType::InvalidPath,
                     format!("value {i} of `{t}` is not complex: it has no sub-attributes"),
                 );
             };
-            let mut changes = Vec::new();
-            for (name, v) in &subs {
+            for (col, (name, v)) in subs.iter().enumerate() {
                 let cur = lookup(existing, name).map(|(_, v)| v);
                 let new = (!v.is_null()).then_some(v);
                 if cur.is_none() && new.is_none() {
@@ -739,25 +850,25 @@ impl<'a> Engine<'a> {
                     continue;
                 }
                 if self.allow(sub_mutability_def(def, name), &SubName(t, name), cur, new)? {
-                    changes.push((name, v));
+                    marks.set(row, col);
                 }
             }
-            if !changes.is_empty() {
-                planned.push((i, changes));
-            }
         }
-        let touched: Vec<usize> = planned.iter().map(|(i, _)| *i).collect();
+        // The last value that changes takes the request's values; the others get
+        // copies (one filter match, the usual case, copies nothing).
+        let Some(last) = (0..indices.len()).rev().find(|&row| marks.any(row)) else {
+            return Ok(());
+        };
         let items = array_mut(res, &t.ext, &key);
         let mut emptied = Vec::new();
-        for (i, changes) in planned {
+        let mut subs = Some(subs);
+        for (row, &i) in indices.iter().enumerate().take(last + 1) {
+            if !marks.any(row) {
+                continue;
+            }
             let object = items[i].as_object_mut().expect("checked to be an object");
-            for (name, v) in changes {
-                let (sub, prev) = set_key(
-                    object,
-                    name,
-                    v.clone(),
-                    def.and_then(|d| d.sub_attribute(name)),
-                );
+            let mut record = |name: &str, v: Value| {
+                let (sub, prev) = set_key(object, name, v, def.and_then(|d| d.sub_attribute(name)));
                 self.undo.push(Change::Sub {
                     ext: t.ext.clone(),
                     key: key.clone(),
@@ -765,14 +876,33 @@ impl<'a> Engine<'a> {
                     sub,
                     prev,
                 });
+            };
+            if row == last {
+                let subs = subs.take().expect("the last value is the last use");
+                for (col, (name, v)) in subs.into_iter().enumerate() {
+                    if marks.get(row, col) {
+                        record(&name, v);
+                    }
+                }
+            } else if let Some(subs) = &subs {
+                for (col, (name, v)) in subs.iter().enumerate() {
+                    if marks.get(row, col) {
+                        record(name, v.clone());
+                    }
+                }
             }
             if object.is_empty() {
                 emptied.push(i);
             }
         }
-        self.fix_primary(res, t, &key, &touched, usize::MAX)?;
+        let touched = indices
+            .iter()
+            .enumerate()
+            .filter(|&(row, _)| marks.any(row))
+            .map(|(_, &i)| i);
+        self.fix_primary(res, t, &key, touched, usize::MAX)?;
         if !emptied.is_empty() {
-            self.remove_elements(res, t, def, &key, &emptied)?;
+            self.remove_elements(res, t, def, key.clone(), &emptied)?;
         }
         Ok(())
     }
@@ -782,20 +912,20 @@ impl<'a> Engine<'a> {
     fn append(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
+        t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         mut values: Vec<Value>,
     ) -> Res<()> {
         self.check_new_values(&mut values, def, t)?;
         one_primary(&values, t)?;
         let key = match current_entry(res, t) {
-            Some((key, Value::Array(_))) => key.to_owned(),
+            Some((key, Value::Array(_))) => stored_key(key, def),
             Some((key, _)) => {
                 // A single value stored where the schema says multi-valued: make it a
                 // list before appending.
-                let key = key.to_owned();
+                let key = stored_key(key, def);
                 let slot = container_mut(res, &t.ext)
-                    .and_then(|m| m.get_mut(&key))
+                    .and_then(|m| get_ci_mut(m, &key))
                     .expect("the attribute exists");
                 let prev = slot.take();
                 *slot = Value::Array(vec![prev.clone()]);
@@ -808,7 +938,7 @@ impl<'a> Engine<'a> {
             }
             None => {
                 self.put(res, t, def, Value::Array(Vec::new()))?;
-                current_entry(res, t).expect("just created").0.to_owned()
+                stored_key(current_entry(res, t).expect("just created").0, def)
             }
         };
         let items = array_mut(res, &t.ext, &key);
@@ -816,10 +946,10 @@ impl<'a> Engine<'a> {
         let mut touched = Vec::new();
         let mut appended = false;
         for v in values {
-            if items.iter().any(|e| contains(e, &v, def)) {
+            let Some(same) = find_existing(items, &v, def) else {
                 continue;
-            }
-            if let Some(i) = items.iter().position(|e| same_identity(e, &v, def)) {
+            };
+            if let Some(i) = same {
                 // The same value with new details: merge the mutable ones.
                 let Value::Object(new) = v else { continue };
                 let prev = items[i].clone();
@@ -861,7 +991,7 @@ impl<'a> Engine<'a> {
             items.push(v);
             touched.push(items.len() - 1);
         }
-        self.fix_primary(res, t, &key, &touched, start)
+        self.fix_primary(res, t, &key, touched, start)
     }
 
     /// RFC 7643 §2.4: "The primary attribute value "true" MUST appear no more than
@@ -871,14 +1001,14 @@ impl<'a> Engine<'a> {
     fn fix_primary(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
-        key: &str,
-        touched: &[usize],
+        t: &Target<'a, '_>,
+        key: &Key<'a>,
+        touched: impl IntoIterator<Item = usize>,
         fresh: usize,
     ) -> Res<()> {
         let items = array_mut(res, &t.ext, key);
         let mut primary = None;
-        for &i in touched {
+        for i in touched {
             if is_primary(&items[i]) && primary != Some(i) {
                 if primary.is_some() {
                     return fail(
@@ -895,14 +1025,16 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let object = element.as_object_mut().expect("is_primary checked");
-            let k = key_ci(object, "primary")
-                .expect("is_primary checked")
-                .to_owned();
-            object.insert(k.clone(), Value::Bool(false));
+            let slot = get_ci_mut(object, "primary").expect("is_primary checked");
+            *slot = Value::Bool(false);
             if j < fresh {
+                let k = undo::key(
+                    key_ci(object, "primary").expect("is_primary checked"),
+                    Some("primary"),
+                );
                 self.undo.push(Change::Sub {
                     ext: t.ext.clone(),
-                    key: key.to_owned(),
+                    key: key.clone(),
                     index: Some(j),
                     sub: k,
                     prev: Some((usize::MAX, Value::Bool(true))),
@@ -916,27 +1048,18 @@ impl<'a> Engine<'a> {
     fn put(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
-        def: Option<&Attribute>,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
         value: Value,
     ) -> Res<()> {
         if let Some(ext) = &t.ext {
             self.ensure_extension(res, ext)?;
         }
         let map = container_mut(res, &t.ext).expect("ensured above");
-        if let Some(slot) = map.get_mut(t.name) {
-            // The exact spelling: one look-up.
-            let prev = std::mem::replace(slot, value);
-            self.undo.push(Change::Set {
-                ext: t.ext.clone(),
-                key: t.name.to_owned(),
-                prev,
-            });
-            return Ok(());
-        }
-        match key_ci(map, t.name).map(str::to_owned) {
-            Some(key) => {
-                let prev = std::mem::replace(map.get_mut(&key).expect("found above"), value);
+        match entry_ci_mut(map, t.name) {
+            Some((key, slot)) => {
+                let key = stored_key(key, def);
+                let prev = std::mem::replace(slot, value);
                 self.undo.push(Change::Set {
                     ext: t.ext.clone(),
                     key,
@@ -945,8 +1068,11 @@ impl<'a> Engine<'a> {
             }
             None => {
                 // A new attribute takes the schema's canonical name.
-                let key = def.map_or(t.name, |d| d.name.as_str()).to_owned();
-                map.insert(key.clone(), value);
+                let key: Key<'a> = match def {
+                    Some(d) => Cow::Borrowed(d.name.as_str()),
+                    None => Cow::Owned(t.name.to_owned()),
+                };
+                map.insert(key.clone().into_owned(), value);
                 self.undo.push(Change::Created {
                     ext: t.ext.clone(),
                     key,
@@ -958,8 +1084,8 @@ impl<'a> Engine<'a> {
 
     /// Creates the extension object `ext` if absent, and lists its URN in `schemas`
     /// (DESIGN.md: "creating an extension attribute adds its URN to `schemas`").
-    fn ensure_extension(&mut self, res: &mut Resource, ext: &str) -> Res<()> {
-        match res.as_map().get(ext) {
+    fn ensure_extension(&mut self, res: &mut Resource, ext: &Key<'a>) -> Res<()> {
+        match get_ci(res.as_map(), ext).map(|(_, v)| v) {
             Some(Value::Object(_)) => {}
             Some(other) => {
                 return fail(
@@ -972,10 +1098,10 @@ impl<'a> Engine<'a> {
             }
             None => {
                 res.as_map_mut()
-                    .insert(ext.to_owned(), Value::Object(Map::new()));
+                    .insert(ext.to_string(), Value::Object(Map::new()));
                 self.undo.push(Change::Created {
                     ext: None,
-                    key: ext.to_owned(),
+                    key: ext.clone(),
                 });
             }
         }
@@ -1009,12 +1135,12 @@ impl<'a> Engine<'a> {
         match get_ci(res.as_map(), "schemas") {
             Some((key, prev)) => self.undo.push(Change::Set {
                 ext: None,
-                key: key.to_owned(),
+                key: undo::key(key, Some("schemas")),
                 prev: prev.clone(),
             }),
             None => self.undo.push(Change::Created {
                 ext: None,
-                key: "schemas".to_owned(),
+                key: Cow::Borrowed("schemas"),
             }),
         }
     }
@@ -1022,13 +1148,13 @@ impl<'a> Engine<'a> {
     // ---- remove --------------------------------------------------------------------
 
     /// RFC 7644 §3.5.2.2.
-    fn remove(&mut self, res: &mut Resource, path: &Path, value: Option<&Value>) -> Res<()> {
+    fn remove(&mut self, res: &mut Resource, path: PathRef<'_>, value: Option<&Value>) -> Res<()> {
         let t = match self.resolve(res, path)? {
             Resolved::Extension(ext) => return self.delete_extension(res, &ext),
             Resolved::Attr(t) => t,
         };
         let def = self.def(&t, None);
-        match (&path.filter, path.sub_attr.as_deref()) {
+        match (path.filter, path.sub) {
             (Some(filter), sub) => {
                 let matches = self.matching(res, &t, def, filter)?;
                 if matches.is_empty() {
@@ -1051,11 +1177,9 @@ impl<'a> Engine<'a> {
                         // other values remain after removal of the selected values, the
                         // multi-valued attribute SHALL be considered unassigned."
                         self.allow_removal(def, &t, res)?;
-                        let key = current_entry(res, &t)
-                            .expect("matched values exist")
-                            .0
-                            .to_owned();
-                        self.remove_elements(res, &t, def, &key, &matches)
+                        let key = current_entry(res, &t).expect("matched values exist").0;
+                        let key = stored_key(key, def);
+                        self.remove_elements(res, &t, def, key, &matches)
                     }
                 }
             }
@@ -1096,15 +1220,20 @@ impl<'a> Engine<'a> {
                         return Ok(());
                     }
                     self.allow_removal(def, &t, res)?;
-                    let key = current_entry(res, &t).expect("exists").0.to_owned();
-                    self.remove_elements(res, &t, def, &key, &matches)
+                    let key = stored_key(current_entry(res, &t).expect("exists").0, def);
+                    self.remove_elements(res, &t, def, key, &matches)
                 }
                 _ => self.delete(res, &t, def),
             },
         }
     }
 
-    fn allow_removal(&self, def: Option<&Attribute>, t: &Target<'_>, res: &Resource) -> Res<()> {
+    fn allow_removal(
+        &self,
+        def: Option<&Attribute>,
+        t: &Target<'a, '_>,
+        res: &Resource,
+    ) -> Res<()> {
         if let Some(d) = def {
             if matches!(d.mutability(), Mutability::ReadOnly | Mutability::Immutable) {
                 let _ = res;
@@ -1122,12 +1251,12 @@ impl<'a> Engine<'a> {
     fn remove_elements(
         &mut self,
         res: &mut Resource,
-        t: &Target<'_>,
-        def: Option<&Attribute>,
-        key: &str,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
+        key: Key<'a>,
         indices: &[usize],
     ) -> Res<()> {
-        let items = array_mut(res, &t.ext, key);
+        let items = array_mut(res, &t.ext, &key);
         let mut removed = Vec::with_capacity(indices.len());
         let mut next = indices.iter().peekable();
         let mut i = 0;
@@ -1143,7 +1272,7 @@ impl<'a> Engine<'a> {
         let empty = items.is_empty();
         self.undo.push(Change::Removed {
             ext: t.ext.clone(),
-            key: key.to_owned(),
+            key,
             items: removed,
         });
         if empty {
@@ -1153,17 +1282,22 @@ impl<'a> Engine<'a> {
     }
 
     /// Removes `attr` (nothing when absent); an extension object left empty goes too.
-    fn delete(&mut self, res: &mut Resource, t: &Target<'_>, def: Option<&Attribute>) -> Res<()> {
+    fn delete(
+        &mut self,
+        res: &mut Resource,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
+    ) -> Res<()> {
         let Some((key, cur)) = current_entry(res, t) else {
             return Ok(());
         };
         if !is_unassigned(cur) && !self.allow(def, t, Some(cur), None)? {
             return Ok(());
         }
-        let key = key.to_owned();
+        let key = stored_key(key, def);
         let map = container_mut(res, &t.ext).expect("the attribute exists");
         let pos = position(map, &key);
-        let prev = map.shift_remove(&key).expect("the attribute exists");
+        let prev = map.shift_remove(&*key).expect("the attribute exists");
         let empty = map.is_empty();
         self.undo.push(Change::Deleted {
             ext: t.ext.clone(),
@@ -1178,14 +1312,19 @@ impl<'a> Engine<'a> {
     }
 
     /// Removes the extension object `ext` and its URN from `schemas`.
-    fn delete_extension(&mut self, res: &mut Resource, ext: &str) -> Res<()> {
-        let Some(key) = res.key(ext).map(str::to_owned) else {
+    fn delete_extension(&mut self, res: &mut Resource, ext: &Key<'a>) -> Res<()> {
+        let Some(stored) = res.key(ext) else {
             self.remove_schema(res, ext);
             return Ok(());
         };
+        let key = if stored == &**ext {
+            ext.clone()
+        } else {
+            Cow::Owned(stored.to_owned())
+        };
         let map = res.as_map_mut();
         let pos = position(map, &key);
-        let prev = map.shift_remove(&key).expect("found above");
+        let prev = map.shift_remove(&*key).expect("found above");
         self.undo.push(Change::Deleted {
             ext: None,
             key,
@@ -1202,8 +1341,8 @@ impl<'a> Engine<'a> {
     fn matching(
         &self,
         res: &Resource,
-        t: &Target<'_>,
-        def: Option<&Attribute>,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
         filter: &Filter,
     ) -> Res<Vec<usize>> {
         if def.is_some_and(|d| !d.is_multi_valued()) {
@@ -1240,14 +1379,16 @@ impl<'a> Engine<'a> {
     /// (`Ok(false)`: nothing to do), per its mutability (RFC 7644 §3.5.2, RFC 7643 §2.2).
     fn allow(
         &self,
-        def: Option<&Attribute>,
+        def: Option<&'a Attribute>,
         what: &dyn Display,
         current: Option<&Value>,
         new: Option<&Value>,
     ) -> Res<bool> {
         let Some(def) = def else { return Ok(true) };
         let current = current.filter(|v| !is_unassigned(v));
-        let unchanged = match (current, new) {
+        // Compared only for the attributes whose mutability needs it (a readWrite
+        // attribute's old value may be a whole multi-valued attribute).
+        let unchanged = || match (current, new) {
             (Some(c), Some(n)) => equal(c, n, Some(def)),
             (None, None) => true,
             _ => false,
@@ -1255,7 +1396,7 @@ impl<'a> Engine<'a> {
         match def.mutability() {
             // RFC 7643 §2.2: "readOnly The attribute SHALL NOT be modified."
             Mutability::ReadOnly => {
-                if unchanged || (self.lenient && new.is_some()) {
+                if unchanged() || (self.lenient && new.is_some()) {
                     Ok(false)
                 } else {
                     fail(ScimType::Mutability, format!("`{what}` is readOnly"))
@@ -1265,7 +1406,7 @@ impl<'a> Engine<'a> {
             // if the attribute had no previous value."
             Mutability::Immutable => match current {
                 None => Ok(new.is_some()),
-                Some(_) if unchanged => Ok(false),
+                Some(_) if unchanged() => Ok(false),
                 Some(_) => fail(
                     ScimType::Mutability,
                     format!("`{what}` is immutable and already has a value"),
@@ -1287,10 +1428,16 @@ impl<'a> Engine<'a> {
         }
         check_type(v, def, t)?;
         if let Value::Object(object) = v {
-            if object
-                .keys()
-                .any(|k| def.sub_attribute(k).is_some_and(|s| s.name != *k))
-            {
+            // One definition look-up per sub-attribute; messages name it canonically.
+            let mut rename = false;
+            for (k, sv) in object.iter_mut() {
+                let Some(sd) = def.sub_attribute(k) else {
+                    continue;
+                };
+                rename |= sd.name != *k;
+                self.prepare_sub(sv, sd, &SubName(t, &sd.name))?;
+            }
+            if rename {
                 *object = std::mem::take(object)
                     .into_iter()
                     .map(|(k, v)| match def.sub_attribute(&k) {
@@ -1299,21 +1446,19 @@ impl<'a> Engine<'a> {
                     })
                     .collect();
             }
-            for (k, sv) in object.iter_mut() {
-                if let Some(sd) = def.sub_attribute(k) {
-                    if sd.is_multi_valued() {
-                        if let Value::Array(items) = sv {
-                            for item in items {
-                                self.prepare(item, Some(sd), &SubName(t, k))?;
-                            }
-                            continue;
-                        }
-                    }
-                    self.prepare(sv, Some(sd), &SubName(t, k))?;
-                }
-            }
         }
         Ok(())
+    }
+
+    /// [`Engine::prepare`] for the value of the sub-attribute `sd` (each of its values,
+    /// for a multi-valued one).
+    fn prepare_sub(&self, v: &mut Value, sd: &Attribute, name: &dyn Display) -> Res<()> {
+        match v {
+            Value::Array(items) if sd.is_multi_valued() => items
+                .iter_mut()
+                .try_for_each(|item| self.prepare(item, Some(sd), name)),
+            _ => self.prepare(v, Some(sd), name),
+        }
     }
 
     /// A new complex value may not set read-only sub-attributes (lenient: they are
@@ -1322,6 +1467,11 @@ impl<'a> Engine<'a> {
         let (Some(def), Value::Object(object)) = (def, v) else {
             return Ok(());
         };
+        // Most complex attributes define no read-only sub-attribute: one pass over the
+        // definition instead of a look-up per key.
+        if !def.sub_attributes().iter().any(Attribute::is_read_only) {
+            return Ok(());
+        }
         let read_only = |k: &String| def.sub_attribute(k).is_some_and(Attribute::is_read_only);
         if let Some(k) = object.keys().find(|k| read_only(k)) {
             if !self.lenient {
@@ -1338,12 +1488,52 @@ impl<'a> Engine<'a> {
     fn check_new_values(
         &self,
         values: &mut [Value],
-        def: Option<&Attribute>,
+        def: Option<&'a Attribute>,
         t: &dyn Display,
     ) -> Res<()> {
         values
             .iter_mut()
             .try_for_each(|v| self.check_new_value(v, def, t))
+    }
+}
+
+/// One flag per (selected value, sub-attribute) pair: the changes an operation makes,
+/// decided before any is made. Up to 128 pairs (every request we know of) are kept in
+/// one integer.
+struct Marks {
+    width: usize,
+    inline: u128,
+    spill: Vec<bool>,
+}
+
+impl Marks {
+    fn new(rows: usize, width: usize) -> Self {
+        let n = rows.saturating_mul(width);
+        Marks {
+            width,
+            inline: 0,
+            spill: if n > 128 { vec![false; n] } else { Vec::new() },
+        }
+    }
+
+    fn set(&mut self, row: usize, col: usize) {
+        let at = row * self.width + col;
+        match self.spill.get_mut(at) {
+            Some(flag) => *flag = true,
+            None => self.inline |= 1 << at,
+        }
+    }
+
+    fn get(&self, row: usize, col: usize) -> bool {
+        let at = row * self.width + col;
+        match self.spill.get(at) {
+            Some(flag) => *flag,
+            None => self.inline & (1 << at) != 0,
+        }
+    }
+
+    fn any(&self, row: usize) -> bool {
+        (0..self.width).any(|col| self.get(row, col))
     }
 }
 
@@ -1359,9 +1549,15 @@ impl Display for SubName<'_> {
 /// The definition whose mutability governs the sub-attribute `name` of `def`: its own,
 /// or the parent's when the parent is read-only and does not define it.
 fn sub_mutability_def<'d>(def: Option<&'d Attribute>, name: &str) -> Option<&'d Attribute> {
-    let def = def?;
-    def.sub_attribute(name)
-        .or_else(|| def.is_read_only().then_some(def))
+    mutability_def(def, def?.sub_attribute(name))
+}
+
+/// [`sub_mutability_def`] with the sub-attribute's definition `sd` already looked up.
+fn mutability_def<'d>(
+    def: Option<&'d Attribute>,
+    sd: Option<&'d Attribute>,
+) -> Option<&'d Attribute> {
+    sd.or_else(|| def.filter(|d| d.is_read_only()))
 }
 
 /// RFC 7643 §2.3: the JSON type each attribute type takes.
@@ -1395,8 +1591,46 @@ fn check_type(v: &Value, def: &Attribute, t: &dyn Display) -> Res<()> {
     )
 }
 
+/// Where `v` stands among the values `items` of a multi-valued attribute: `None` when
+/// an existing value already holds it ([`contains`]), else the first existing value
+/// with its identity ([`same_identity`]), if any. One pass; when `v` has a `value`, an
+/// existing value with a different `value` can be neither, so that comparison alone
+/// rules it out (a 10,000-member group costs one string comparison per member).
+fn find_existing(items: &[Value], v: &Value, def: Option<&Attribute>) -> Option<Option<usize>> {
+    let probe = match v {
+        Value::Object(o) => {
+            lookup(o, "value").map(|(k, vv)| (vv, def.and_then(|d| d.sub_attribute(k))))
+        }
+        _ => None,
+    };
+    let mut same = None;
+    for (i, e) in items.iter().enumerate() {
+        if let Some((vv, value_def)) = probe {
+            let Some((_, ev)) = e.as_object().and_then(|o| lookup(o, "value")) else {
+                continue;
+            };
+            // `contains` compares (new, existing) and `same_identity` (existing, new);
+            // strings compare the same both ways.
+            let differ = match (vv, ev) {
+                (Value::String(a), Value::String(b)) => !str_eq(a, b, value_def),
+                _ => !(equal(vv, ev, value_def) || equal(ev, vv, value_def)),
+            };
+            if differ {
+                continue;
+            }
+        }
+        if contains(e, v, def) {
+            return None;
+        }
+        if same.is_none() && same_identity(e, v, def) {
+            same = Some(i);
+        }
+    }
+    Some(same)
+}
+
 /// At most one value with `primary: true` among values given together.
-fn one_primary(values: &[Value], t: &Target<'_>) -> Res<()> {
+fn one_primary(values: &[Value], t: &Target<'_, '_>) -> Res<()> {
     if values.iter().filter(|v| is_primary(v)).count() > 1 {
         return fail(
             ScimType::InvalidValue,
@@ -1409,96 +1643,182 @@ fn one_primary(values: &[Value], t: &Target<'_>) -> Res<()> {
 /// Sets `name` in `object`: an existing key keeps its case, a new one takes the
 /// canonical name; null removes it. Returns the key and what restores it (see
 /// `Change::Sub`).
-fn set_key(
+fn set_key<'a>(
     object: &mut Map<String, Value>,
     name: &str,
     v: Value,
-    def: Option<&Attribute>,
-) -> (String, Option<(usize, Value)>) {
-    match key_ci(object, name).map(str::to_owned) {
-        Some(k) if v.is_null() => {
-            let pos = position(object, &k);
-            let prev = object.shift_remove(&k).map(|p| (pos, p));
+    def: Option<&'a Attribute>,
+) -> (Key<'a>, Option<(usize, Value)>) {
+    if v.is_null() {
+        return match key_ci(object, name).map(|k| stored_key(k, def)) {
+            Some(k) => {
+                let pos = position(object, &k);
+                let prev = object.shift_remove(&*k).map(|p| (pos, p));
+                (k, prev)
+            }
+            None => (Cow::Owned(name.to_owned()), None),
+        };
+    }
+    match entry_ci_mut(object, name) {
+        Some((k, slot)) => {
+            let k = stored_key(k, def);
+            let prev = Some((usize::MAX, std::mem::replace(slot, v)));
             (k, prev)
         }
-        Some(k) => {
-            let prev = object.insert(k.clone(), v).map(|p| (usize::MAX, p));
-            (k, prev)
-        }
-        None if v.is_null() => (name.to_owned(), None),
         None => {
-            let k = def.map_or(name, |d| d.name.as_str()).to_owned();
-            object.insert(k.clone(), v);
+            let k: Key<'a> = match def {
+                Some(d) => Cow::Borrowed(d.name.as_str()),
+                None => Cow::Owned(name.to_owned()),
+            };
+            object.insert(k.clone().into_owned(), v);
             (k, None)
         }
     }
 }
 
-fn container<'r>(res: &'r Resource, ext: &Ext) -> Option<&'r Map<String, Value>> {
+/// The stored key `stored` of an attribute defined by `def`, for the undo log.
+fn stored_key<'a>(stored: &str, def: Option<&'a Attribute>) -> Key<'a> {
+    undo::key(stored, def.map(|d| d.name.as_str()))
+}
+
+// `ext` and the keys below are stored keys, which the case-insensitive look-ups find
+// exactly (an exact match wins), without hashing.
+fn container<'r>(res: &'r Resource, ext: &Ext<'_>) -> Option<&'r Map<String, Value>> {
     match ext {
         None => Some(res.as_map()),
-        Some(key) => res.as_map().get(key)?.as_object(),
+        Some(key) => get_ci(res.as_map(), key)?.1.as_object(),
     }
 }
 
-fn container_mut<'r>(res: &'r mut Resource, ext: &Ext) -> Option<&'r mut Map<String, Value>> {
+fn container_mut<'r>(res: &'r mut Resource, ext: &Ext<'_>) -> Option<&'r mut Map<String, Value>> {
     match ext {
         None => Some(res.as_map_mut()),
-        Some(key) => res.as_map_mut().get_mut(key)?.as_object_mut(),
+        Some(key) => get_ci_mut(res.as_map_mut(), key)?.as_object_mut(),
     }
 }
 
-fn current_entry<'r>(res: &'r Resource, t: &Target<'_>) -> Option<(&'r str, &'r Value)> {
+fn current_entry<'r>(res: &'r Resource, t: &Target<'_, '_>) -> Option<(&'r str, &'r Value)> {
     get_ci(container(res, &t.ext)?, t.name)
 }
 
-fn current<'r>(res: &'r Resource, t: &Target<'_>) -> Option<&'r Value> {
+fn current<'r>(res: &'r Resource, t: &Target<'_, '_>) -> Option<&'r Value> {
     current_entry(res, t).map(|(_, v)| v)
 }
 
-fn array_mut<'r>(res: &'r mut Resource, ext: &Ext, key: &str) -> &'r mut Vec<Value> {
+fn array_mut<'r>(res: &'r mut Resource, ext: &Ext<'_>, key: &str) -> &'r mut Vec<Value> {
     container_mut(res, ext)
-        .and_then(|m| m.get_mut(key))
+        .and_then(|m| get_ci_mut(m, key))
         .and_then(Value::as_array_mut)
         .expect("the caller checked the array exists")
 }
 
-/// Parses a PATCH path. The common plain forms (`name`, `name.sub`, `urn:...:name.sub`)
-/// are split directly; anything else goes through the grammar's parser.
-fn parse_path(text: &str) -> Res<Path> {
-    if let Some(path) = plain_path(text) {
-        return Ok(path);
+/// A PATCH path, borrowed: from the request's text for the plain forms, from a parsed
+/// [`Path`] for the others.
+#[derive(Clone, Copy)]
+struct PathRef<'p> {
+    urn: Option<&'p str>,
+    name: &'p str,
+    filter: Option<&'p Filter>,
+    sub: Option<&'p str>,
+    /// The whole text of a plain `urn:name` path (no filter, no sub-attribute).
+    text: Option<&'p str>,
+}
+
+impl PathRef<'_> {
+    /// `urn:name` (the path without filter and sub-attribute), as [`Path::full_name`].
+    fn full_name(&self) -> Cow<'_, str> {
+        match (self.text, self.urn) {
+            (Some(text), _) => Cow::Borrowed(text),
+            (None, Some(urn)) => Cow::Owned(format!("{urn}:{}", self.name)),
+            (None, None) => Cow::Borrowed(self.name),
+        }
     }
-    Path::parse(text).map_err(|e| Fail {
+}
+
+/// A parsed PATCH path: plain forms are not copied out of the request.
+enum ParsedPath<'p> {
+    Plain(PathRef<'p>),
+    Parsed(Path),
+}
+
+impl ParsedPath<'_> {
+    fn view(&self) -> PathRef<'_> {
+        match self {
+            ParsedPath::Plain(p) => *p,
+            ParsedPath::Parsed(p) => PathRef {
+                urn: p.urn.as_deref(),
+                name: &p.name,
+                filter: p.filter.as_ref(),
+                sub: p.sub_attr.as_deref(),
+                text: None,
+            },
+        }
+    }
+}
+
+/// Parses a PATCH path. The common plain forms (`name`, `name.sub`, `urn:...:name.sub`)
+/// are split directly, borrowing the text; anything else goes through the grammar's
+/// parser.
+fn parse_path(text: &str) -> Res<ParsedPath<'_>> {
+    if let Some(path) = plain_path(text) {
+        return Ok(ParsedPath::Plain(path));
+    }
+    Path::parse(text).map(ParsedPath::Parsed).map_err(|e| Fail {
         scim_type: ScimType::InvalidPath,
         message: e.to_string(),
     })
 }
 
-/// `[urn ":"] ATTRNAME ["." ATTRNAME]` without a filter, as [`Path::parse`] reads it.
-fn plain_path(text: &str) -> Option<Path> {
-    if text
-        .bytes()
-        .any(|b| matches!(b, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n'))
-    {
+/// `[urn ":"] ATTRNAME ["." ATTRNAME]` without a filter, as [`Path::parse`] reads it;
+/// `None` sends the text to the parser. One pass over the attribute part.
+fn plain_path(text: &str) -> Option<PathRef<'_>> {
+    // `urn::split_urn`, for a text without `[` or `"` (a plain path has none: the
+    // attribute part is checked below, the URN part here).
+    let (urn, rest) = match has_urn_prefix(text).then(|| text.rfind(':')).flatten() {
+        Some(i) => (Some(&text[..i]), &text[i + 1..]),
+        None => (None, text),
+    };
+    if let Some(u) = urn {
+        let odd = |b: u8| matches!(b, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n');
+        if u.len() <= 4 || u.bytes().any(odd) {
+            return None;
+        }
+    }
+    // RFC 7643 §2.1: ATTRNAME = ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA
+    // (and `$ref`); at most one "." between the name and the sub-attribute.
+    let mut dot = None;
+    let mut start = true;
+    for (i, &b) in rest.as_bytes().iter().enumerate() {
+        let ok = match b {
+            b'.' if dot.is_none() && !start => {
+                dot = Some(i);
+                start = true;
+                continue;
+            }
+            b'$' => start,
+            b if b.is_ascii_alphabetic() => true,
+            b'-' | b'_' | b'0'..=b'9' => !start,
+            _ => false,
+        };
+        if !ok {
+            return None;
+        }
+        start = false;
+    }
+    if start {
+        // Empty, or ending with ".".
         return None;
     }
-    let (urn, rest) = urn::split_urn(text);
-    if urn.is_some_and(|u| u.len() <= 4) {
-        return None;
-    }
-    let (name, sub) = match rest.split_once('.') {
-        Some((n, s)) => (n, Some(s)),
+    let (name, sub) = match dot {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
         None => (rest, None),
     };
-    if !is_attr_name(name) || sub.is_some_and(|s| !is_attr_name(s)) {
-        return None;
-    }
-    Some(Path {
-        urn: urn.map(str::to_owned),
-        name: name.to_owned(),
+    Some(PathRef {
+        urn,
+        name,
         filter: None,
-        sub_attr: sub.map(str::to_owned),
+        sub,
+        text: sub.is_none().then_some(text),
     })
 }
 
@@ -1510,4 +1830,77 @@ fn names_schemas(path: &str) -> bool {
 
 fn has_urn_prefix(key: &str) -> bool {
     key.len() > 4 && key.as_bytes()[..4].eq_ignore_ascii_case(b"urn:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct split of plain paths reads them exactly as the grammar's parser does,
+    /// and leaves everything else to it.
+    #[test]
+    fn plain_paths_split_as_the_parser_reads_them() {
+        let plain = [
+            "userName",
+            "name.givenName",
+            "$ref",
+            "members.$ref",
+            "x-custom_1",
+            "urn:ietf:params:scim:schemas:core:2.0:User:userName",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        ];
+        for text in plain {
+            let split = plain_path(text).unwrap_or_else(|| panic!("{text} is plain"));
+            let parsed = Path::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(split.urn, parsed.urn.as_deref(), "{text}");
+            assert_eq!(split.name, parsed.name, "{text}");
+            assert_eq!(split.sub, parsed.sub_attr.as_deref(), "{text}");
+            assert!(split.filter.is_none());
+            assert_eq!(&*split.full_name(), &*parsed.full_name(), "{text}");
+        }
+        let not_plain = [
+            "",
+            ".",
+            "name.",
+            ".name",
+            "name..givenName",
+            "name.givenName.x",
+            "1name",
+            "-name",
+            "na$me",
+            "emails[type eq \"work\"]",
+            "emails[type eq \"work\"].value",
+            "user name",
+            "urn:",
+            "urn:x",
+            "urn:a b:name",
+            "na(me)",
+        ];
+        for text in not_plain {
+            assert!(plain_path(text).is_none(), "{text} is for the parser");
+        }
+    }
+
+    /// The change flags read back what was set, inline (up to 128) and spilled alike.
+    #[test]
+    fn marks_hold_each_flag_inline_and_spilled() {
+        for (rows, width) in [(1, 1), (4, 32), (16, 8), (3, 50), (200, 3)] {
+            let mut marks = Marks::new(rows, width);
+            let set = |r: usize, c: usize| (r * 7 + c * 3) % 5 == 0;
+            for r in 0..rows {
+                for c in 0..width {
+                    if set(r, c) {
+                        marks.set(r, c);
+                    }
+                }
+            }
+            for r in 0..rows {
+                for c in 0..width {
+                    assert_eq!(marks.get(r, c), set(r, c), "{rows}x{width} at {r},{c}");
+                }
+                assert_eq!(marks.any(r), (0..width).any(|c| set(r, c)));
+            }
+        }
+    }
 }

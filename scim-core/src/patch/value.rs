@@ -8,26 +8,13 @@ use serde_json::{Map, Value};
 use crate::resource::get_ci;
 use crate::schema::{Attribute, AttributeType};
 
-/// The entry of `object` named `name` case-insensitively. A SCIM value has a handful of
-/// sub-attributes: scanning them is cheaper than hashing the name (serde_json's map
-/// hashes with SipHash), so small objects are scanned, large ones looked up.
+/// The entry of `object` named `name` case-insensitively (see [`get_ci`]).
+#[inline]
 pub(crate) fn lookup<'o>(
     object: &'o Map<String, Value>,
     name: &str,
 ) -> Option<(&'o str, &'o Value)> {
-    if object.len() > 8 {
-        return get_ci(object, name);
-    }
-    let mut folded = None;
-    for (k, v) in object {
-        if k == name {
-            return Some((k, v));
-        }
-        if folded.is_none() && k.eq_ignore_ascii_case(name) {
-            folded = Some((k.as_str(), v));
-        }
-    }
-    folded
+    get_ci(object, name)
 }
 
 /// A fast non-cryptographic hasher (FNV-1a) for diff's indexes, whose keys come from

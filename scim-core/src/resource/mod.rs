@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::schema::index::cmp_fold;
 use crate::urn;
 
 /// A SCIM resource or message that converts to and from a [`Resource`].
@@ -364,15 +365,34 @@ pub(crate) fn json_type_name(v: &Value) -> &'static str {
     }
 }
 
-/// The entry whose key equals `name` case-insensitively: an exact match first (the
-/// common case, one hash look-up), then a scan.
+/// Up to this many keys, the case-insensitive helpers below scan the map instead of
+/// hashing: serde_json's map hashes every key with SipHash (tens of instructions per
+/// byte block, and a case-insensitive miss then scans anyway), while a scan compares
+/// lengths first and only same-length keys byte by byte. SCIM resources and complex
+/// values have a handful to a few dozen keys; a bigger map is hashed first.
+const SCAN_MAX: usize = 32;
+
+/// The entry whose key equals `name` case-insensitively; an exact match wins over a
+/// case-insensitive one, which otherwise is the first in key order.
 pub(crate) fn get_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<(&'a str, &'a Value)> {
-    if let Some((k, v)) = map.get_key_value(name) {
-        return Some((k.as_str(), v));
+    if map.len() > SCAN_MAX {
+        if let Some((k, v)) = map.get_key_value(name) {
+            return Some((k.as_str(), v));
+        }
+        return map
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(k, v)| (k.as_str(), v));
     }
-    map.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(k, v)| (k.as_str(), v))
+    let mut folded = None;
+    for (k, v) in map {
+        match cmp_fold(k, name) {
+            Some(true) => return Some((k.as_str(), v)),
+            Some(false) if folded.is_none() => folded = Some((k.as_str(), v)),
+            _ => {}
+        }
+    }
+    folded
 }
 
 /// The stored key that equals `name` case-insensitively.
@@ -380,19 +400,45 @@ pub(crate) fn key_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a 
     get_ci(map, name).map(|(k, _)| k)
 }
 
-/// The value whose key equals `name` case-insensitively, mutably.
+/// The value whose key equals `name` case-insensitively, mutably (the same entry as
+/// [`get_ci`]).
 pub(crate) fn get_ci_mut<'a>(map: &'a mut Map<String, Value>, name: &str) -> Option<&'a mut Value> {
-    let key = key_ci(map, name)?.to_owned();
-    map.get_mut(&key)
+    if map.len() > SCAN_MAX && map.contains_key(name) {
+        return map.get_mut(name);
+    }
+    entry_ci_mut(map, name).map(|(_, v)| v)
 }
 
-/// Sets `name`, keeping the stored casing of a key that matches case-insensitively.
-pub(crate) fn insert_ci(map: &mut Map<String, Value>, name: &str, value: Value) -> Option<Value> {
-    match key_ci(map, name) {
-        Some(key) => {
-            let key = key.to_owned();
-            map.insert(key, value)
+/// The stored key and the value of the entry [`get_ci`] finds, the value mutably: one
+/// look-up where `key_ci` then `get_ci_mut` would make two.
+pub(crate) fn entry_ci_mut<'a>(
+    map: &'a mut Map<String, Value>,
+    name: &str,
+) -> Option<(&'a str, &'a mut Value)> {
+    if map.len() > SCAN_MAX && !map.contains_key(name) {
+        return map
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(k, v)| (k.as_str(), v));
+    }
+    // A big map that holds `name` exactly (checked above) gets the scan too: its first
+    // exact match is that entry.
+    let mut folded = None;
+    for (k, v) in map.iter_mut() {
+        match cmp_fold(k, name) {
+            Some(true) => return Some((k.as_str(), v)),
+            Some(false) if folded.is_none() => folded = Some((k.as_str(), v)),
+            _ => {}
         }
+    }
+    folded
+}
+
+/// Sets `name`, keeping the stored casing (and position) of a key that matches
+/// case-insensitively.
+pub(crate) fn insert_ci(map: &mut Map<String, Value>, name: &str, value: Value) -> Option<Value> {
+    match get_ci_mut(map, name) {
+        Some(slot) => Some(std::mem::replace(slot, value)),
         None => map.insert(name.to_owned(), value),
     }
 }
@@ -400,8 +446,14 @@ pub(crate) fn insert_ci(map: &mut Map<String, Value>, name: &str, value: Value) 
 /// Removes the entry whose key equals `name` case-insensitively, keeping the order of
 /// the others.
 pub(crate) fn remove_ci(map: &mut Map<String, Value>, name: &str) -> Option<Value> {
-    let key = key_ci(map, name)?.to_owned();
-    map.shift_remove(&key)
+    match key_ci(map, name)? {
+        // The stored key is `name` itself: no copy of it needed to remove it.
+        k if k == name => map.shift_remove(name),
+        k => {
+            let key = k.to_owned();
+            map.shift_remove(&key)
+        }
+    }
 }
 
 #[cfg(test)]

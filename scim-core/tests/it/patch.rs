@@ -1226,3 +1226,39 @@ mod properties {
         }
     }
 }
+
+/// RFC 7644 §3.5.2.3: "If the target location is a multi-valued attribute and a value
+/// selection ("valuePath") filter is specified that matches one or more values of the
+/// multi-valued attribute, then all matching record values SHALL be replaced." Every
+/// selected value gets the sub-attributes, each its own copy, and a later failure undoes
+/// them all.
+#[test]
+fn a_filter_matching_several_values_sets_each() {
+    let u = applied(
+        user(),
+        json!([{"op": "replace", "path": "phoneNumbers[type eq \"work\" or type eq \"mobile\"]",
+                "value": {"display": "Babs", "primary": false}}]),
+    );
+    let phones = u.get("phoneNumbers").unwrap().as_array().unwrap();
+    assert_eq!(phones.len(), 2);
+    for phone in phones {
+        assert_eq!(phone["display"], "Babs", "{phone}");
+        assert_eq!(phone["primary"], false, "{phone}");
+    }
+    let u = applied(
+        u,
+        json!([{"op": "replace", "path": "phoneNumbers.display", "value": "B"}]),
+    );
+    for phone in u.get("phoneNumbers").unwrap().as_array().unwrap() {
+        assert_eq!(phone["display"], "B", "{phone}");
+    }
+    fails(
+        &u,
+        json!([
+            {"op": "replace", "path": "phoneNumbers[type eq \"work\" or type eq \"mobile\"].display", "value": "C"},
+            {"op": "replace", "path": "id", "value": "other"}
+        ]),
+        1,
+        ScimType::Mutability,
+    );
+}
