@@ -49,9 +49,17 @@ pub const CORE_RESOURCE_SCHEMAS: [&str; 5] =
 pub fn split_urn(path: &str) -> (Option<&str>, &str) {
     if path.len() >= 4 && path.as_bytes()[..4].eq_ignore_ascii_case(b"urn:") {
         // The attribute part may hold a value filter with colons in string literals; the
-        // URN ends at the last colon before any '[' or '"'.
-        let stop = path.find(['[', '"']).unwrap_or(path.len());
-        if let Some(i) = path[..stop].rfind(':') {
+        // URN ends at the last colon before any '[' or '"'. One byte scan finds both (all
+        // three are ASCII, so `i` is a char boundary).
+        let mut last_colon = None;
+        for (i, &b) in path.as_bytes().iter().enumerate() {
+            match b {
+                b':' => last_colon = Some(i),
+                b'[' | b'"' => break,
+                _ => {}
+            }
+        }
+        if let Some(i) = last_colon {
             return (Some(&path[..i]), &path[i + 1..]);
         }
     }
@@ -79,4 +87,26 @@ pub fn is_core_resource_schema(urn: &str) -> bool {
     CORE_RESOURCE_SCHEMAS
         .iter()
         .any(|c| c.eq_ignore_ascii_case(urn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_urn;
+
+    /// The URN ends at the last colon before any value filter or string literal.
+    #[test]
+    fn split_urn_stops_at_filters_and_strings() {
+        assert_eq!(
+            split_urn(r#"urn:example:ext:1.0:Widget:emails[value eq "a:b"].type"#),
+            (
+                Some("urn:example:ext:1.0:Widget"),
+                r#"emails[value eq "a:b"].type"#
+            )
+        );
+        assert_eq!(split_urn(r#"URN:x:y:attr"#), (Some("URN:x:y"), "attr"));
+        assert_eq!(split_urn("urn:"), (Some("urn"), ""));
+        assert_eq!(split_urn("urn[x:y]"), (None, "urn[x:y]"));
+        assert_eq!(split_urn("urnx:y"), (None, "urnx:y"));
+        assert_eq!(split_urn("urn:ä:ü"), (Some("urn:ä"), "ü"));
+    }
 }
