@@ -8,7 +8,8 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Number, Value};
+use compact_str::CompactString;
+use serde_json::Number;
 
 /// A syntax error before it is attached to its input (see [`crate::SyntaxError`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,8 +183,10 @@ impl<'a> Scanner<'a> {
         self.error_at(self.pos, expected)
     }
 
-    /// Scans a JSON string (RFC 8259 §7) starting at the opening `"`.
-    pub fn string(&mut self) -> PResult<String> {
+    /// Scans a JSON string (RFC 8259 §7) starting at the opening `"`. A string without
+    /// escapes is copied once (inline when short); one with escapes is unescaped into a
+    /// `String` first.
+    pub fn string(&mut self) -> PResult<CompactString> {
         debug_assert_eq!(self.peek(), Some(b'"'));
         let open = self.pos;
         self.pos += 1;
@@ -202,7 +205,7 @@ impl<'a> Scanner<'a> {
                 Some(b'"') => {
                     let s = &self.input[start..self.pos];
                     self.pos += 1;
-                    return Ok(s.to_owned());
+                    return Ok(CompactString::new(s));
                 }
                 Some(b'\\') => break,
                 Some(b) if b < 0x20 && !self.lenient => {
@@ -213,7 +216,7 @@ impl<'a> Scanner<'a> {
                 Some(_) => self.pos += 1,
             }
         }
-        let mut out = String::with_capacity(self.pos - start + 16);
+        let mut out = CompactString::with_capacity(self.pos - start + 16);
         out.push_str(&self.input[start..self.pos]);
         loop {
             let run = self.pos;
@@ -320,7 +323,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Scans a JSON number (RFC 8259 §6): `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    pub fn number(&mut self) -> PResult<Value> {
+    pub fn number(&mut self) -> PResult<Number> {
         let start = self.pos;
         let mut float = false;
         if self.peek() == Some(b'-') {
@@ -358,17 +361,16 @@ impl<'a> Scanner<'a> {
         let text = &self.input[start..self.pos];
         if !float {
             if let Ok(n) = text.parse::<i64>() {
-                return Ok(Value::Number(n.into()));
+                return Ok(n.into());
             }
             if let Ok(n) = text.parse::<u64>() {
-                return Ok(Value::Number(n.into()));
+                return Ok(n.into());
             }
         }
         // Integers beyond 64 bits and decimals are read as f64, as serde_json does.
         text.parse::<f64>()
             .ok()
             .and_then(Number::from_f64)
-            .map(Value::Number)
             .ok_or_else(|| self.error_at(start, "a number within the range of a 64-bit float"))
     }
 

@@ -30,8 +30,11 @@
 //!   followed by anything else but `(`, it is an error.
 //! - Spaces before and after the whole filter are ignored.
 
+use compact_str::CompactString;
+
 use crate::filter::ast::{AttrPath, CompareOp, Filter, ParseOptions};
 use crate::filter::lexer::{describe_at, is_name_byte, PResult, ParseError, Scanner, Word};
+use crate::filter::CompValue;
 use crate::path::Path;
 
 /// Where an expression is parsed: value filters may not hold value paths.
@@ -261,14 +264,14 @@ impl<'a> Parser<'a> {
     }
 
     /// The ATTRNAME after a `.` that follows a value path.
-    fn sub_attr_name(&mut self) -> PResult<String> {
+    fn sub_attr_name(&mut self) -> PResult<CompactString> {
         let start = self.s.pos();
         let word = self.s.word();
         if word.is_empty() {
             return Err(self.s.error("a sub-attribute name"));
         }
         check_name(&self.s, word, start)?;
-        Ok(word.to_owned())
+        Ok(word.into())
     }
 
     /// `SP "pr"` or `SP compareOp SP compValue` after an attribute path.
@@ -298,11 +301,10 @@ impl<'a> Parser<'a> {
     }
 
     /// `compValue`.
-    fn value(&mut self) -> PResult<serde_json::Value> {
-        use serde_json::Value;
+    fn value(&mut self) -> PResult<CompValue> {
         match self.s.peek() {
-            Some(b'"') => self.s.string().map(Value::String),
-            Some(b'-' | b'0'..=b'9') => self.s.number(),
+            Some(b'"') => self.s.string().map(CompValue::String),
+            Some(b'-' | b'0'..=b'9') => self.s.number().map(CompValue::Number),
             Some(b) if b.is_ascii_alphabetic() => {
                 let at = self.s.pos();
                 let word = self.s.word();
@@ -310,11 +312,11 @@ impl<'a> Parser<'a> {
                 let literal =
                     |kw: &str| word == kw || (self.s.lenient() && word.eq_ignore_ascii_case(kw));
                 if literal("true") {
-                    Ok(Value::Bool(true))
+                    Ok(CompValue::Bool(true))
                 } else if literal("false") {
-                    Ok(Value::Bool(false))
+                    Ok(CompValue::Bool(false))
                 } else if literal("null") {
-                    Ok(Value::Null)
+                    Ok(CompValue::Null)
                 } else {
                     Err(self.s.error_at(at, EXPECT_VALUE))
                 }
@@ -381,9 +383,9 @@ fn attr_path(s: &Scanner<'_>, word: Word<'_>, start: usize) -> PResult<AttrPath>
         Some(_) => return Err(bad_name_char(s, rest_at + name_len)),
     };
     Ok(AttrPath {
-        urn: urn.map(str::to_owned),
-        name: name.to_owned(),
-        sub_attr: sub.map(str::to_owned),
+        urn: urn.map(CompactString::new),
+        name: CompactString::new(name),
+        sub_attr: sub.map(CompactString::new),
     })
 }
 

@@ -1495,10 +1495,10 @@ fn plain_path(text: &str) -> Option<Path> {
         return None;
     }
     Some(Path {
-        urn: urn.map(str::to_owned),
-        name: name.to_owned(),
+        urn: urn.map(Into::into),
+        name: name.into(),
         filter: None,
-        sub_attr: sub.map(str::to_owned),
+        sub_attr: sub.map(Into::into),
     })
 }
 
