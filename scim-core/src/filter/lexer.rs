@@ -19,7 +19,9 @@ pub(crate) struct ParseError {
     pub found: String,
 }
 
-pub(crate) type PResult<T> = Result<T, ParseError>;
+/// Errors are boxed: they are rare, and a boxed error keeps every `PResult` of a pointer
+/// or smaller in registers on the hot path.
+pub(crate) type PResult<T> = Result<T, Box<ParseError>>;
 
 /// A cursor over the input.
 pub(crate) struct Scanner<'a> {
@@ -34,6 +36,9 @@ pub(crate) struct Scanner<'a> {
 const WORD: u8 = 1;
 const NAME: u8 = 2;
 const STRING_STOP: u8 = 4;
+/// Word bytes that are not name bytes (`.`, `:`, `$`, `/`, `%`).
+const PUNCT: u8 = 8;
+const COLON: u8 = 16;
 
 static CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -45,7 +50,10 @@ static CLASS: [u8; 256] = {
             class |= WORD | NAME;
         }
         if matches!(b, b'.' | b':' | b'$' | b'/' | b'%') {
-            class |= WORD;
+            class |= WORD | PUNCT;
+        }
+        if b == b':' {
+            class |= COLON;
         }
         if b == b'"' || b == b'\\' || b < 0x20 {
             class |= STRING_STOP;
@@ -73,6 +81,8 @@ pub(crate) fn is_name_byte(b: u8) -> bool {
 pub(crate) struct Word<'a> {
     pub text: &'a str,
     pub last_colon: Option<usize>,
+    /// Every byte is a name byte (RFC 7643 §2.1 `nameChar`): no URN, no sub-attribute.
+    pub plain: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -127,27 +137,46 @@ impl<'a> Scanner<'a> {
         self.pos > start
     }
 
-    /// Scans a run of [`is_word_byte`]s; empty when there is none.
-    pub fn word(&mut self) -> &'a str {
-        self.path_word().text
+    /// The length of the run of [`is_word_byte`]s at the cursor, and the union of the
+    /// byte classes of the run and the byte after it.
+    fn word_len(&self) -> (usize, u8) {
+        let rest = &self.bytes[self.pos..];
+        let mut classes = 0;
+        let len = rest
+            .iter()
+            .position(|&b| {
+                let class = CLASS[b as usize];
+                classes |= class;
+                class & WORD == 0
+            })
+            .unwrap_or(rest.len());
+        (len, classes)
     }
 
-    /// Scans a run of [`is_word_byte`]s, noting its last `:` (where a URI prefix ends).
+    /// Scans a run of [`is_word_byte`]s; empty when there is none.
+    pub fn word(&mut self) -> &'a str {
+        let start = self.pos;
+        self.pos += self.word_len().0;
+        &self.input[start..self.pos]
+    }
+
+    /// Scans a run of [`is_word_byte`]s, noting its last `:` (where a URI prefix ends)
+    /// and whether it is a plain name, in one pass.
     pub fn path_word(&mut self) -> Word<'a> {
         let start = self.pos;
-        let mut last_colon = None;
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if !is_word_byte(b) {
-                break;
-            }
-            if b == b':' {
-                last_colon = Some(self.pos - start);
-            }
-            self.pos += 1;
-        }
+        let (len, classes) = self.word_len();
+        self.pos += len;
+        // The byte after the run is not a word byte, so has neither PUNCT nor COLON.
+        let text = &self.input[start..self.pos];
+        let last_colon = if classes & COLON != 0 {
+            text.bytes().rposition(|b| b == b':')
+        } else {
+            None
+        };
         Word {
-            text: &self.input[start..self.pos],
+            text,
             last_colon,
+            plain: classes & PUNCT == 0,
         }
     }
 
@@ -170,16 +199,22 @@ impl<'a> Scanner<'a> {
     }
 
     /// An error at `offset`, describing what is found there.
-    pub fn error_at(&self, offset: usize, expected: impl Into<Cow<'static, str>>) -> ParseError {
-        ParseError {
+    #[cold]
+    pub fn error_at(
+        &self,
+        offset: usize,
+        expected: impl Into<Cow<'static, str>>,
+    ) -> Box<ParseError> {
+        Box::new(ParseError {
             offset,
             expected: expected.into(),
             found: describe_at(self.input, offset),
-        }
+        })
     }
 
     /// An error at the cursor.
-    pub fn error(&self, expected: impl Into<Cow<'static, str>>) -> ParseError {
+    #[cold]
+    pub fn error(&self, expected: impl Into<Cow<'static, str>>) -> Box<ParseError> {
         self.error_at(self.pos, expected)
     }
 
@@ -269,12 +304,13 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn unterminated(&self, open: usize) -> ParseError {
-        ParseError {
+    #[cold]
+    fn unterminated(&self, open: usize) -> Box<ParseError> {
+        Box::new(ParseError {
             offset: self.input.len(),
             expected: "`\"` closing the string".into(),
             found: format!("end of input (the string opens at offset {open})"),
-        }
+        })
     }
 
     /// Four hex digits after `\u`, and a low surrogate's escape after a high one.

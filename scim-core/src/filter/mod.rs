@@ -81,7 +81,7 @@ impl std::str::FromStr for Filter {
 /// Attaches a parse error to its input, as `Error::Filter` or `Error::Path`.
 pub(crate) fn syntax_error(
     input: &str,
-    e: ParseError,
+    e: Box<ParseError>,
     kind: fn(Box<SyntaxError>) -> Error,
 ) -> Error {
     kind(Box::new(SyntaxError::new(

@@ -57,11 +57,11 @@ const EXPECT_VALUE: &str = "a value: a string in double quotes, a number, true, 
 impl<'a> Parser<'a> {
     pub fn new(input: &'a str, options: &ParseOptions) -> PResult<Self> {
         if input.len() > options.max_length {
-            return Err(ParseError {
+            return Err(Box::new(ParseError {
                 offset: options.max_length,
                 expected: format!("at most {} bytes of input", options.max_length).into(),
                 found: format!("{} bytes", input.len()),
-            });
+            }));
         }
         Ok(Parser {
             s: Scanner::new(input, options.lenient),
@@ -348,6 +348,10 @@ pub(crate) fn attr_path_only(input: &str, options: &ParseOptions) -> PResult<Att
 /// one pass over the name part.
 fn attr_path(s: &Scanner<'_>, word: Word<'_>, start: usize) -> PResult<AttrPath> {
     let text = word.text;
+    if word.plain && text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        // The common case, `userName`: a whole ATTRNAME, checked by the scan.
+        return Ok(AttrPath::new(CompactString::new(text)));
+    }
     let (urn, rest, rest_at) = match word.last_colon {
         Some(i) => {
             let urn = &text[..i];
@@ -407,12 +411,13 @@ fn name_prefix(s: &Scanner<'_>, text: &str, at: usize) -> PResult<usize> {
 }
 
 /// A character that cannot be in an attribute name, at `offset`.
-fn bad_name_char(s: &Scanner<'_>, offset: usize) -> ParseError {
-    ParseError {
+#[cold]
+fn bad_name_char(s: &Scanner<'_>, offset: usize) -> Box<ParseError> {
+    Box::new(ParseError {
         offset,
         expected: "a letter, digit, `-` or `_` in the attribute name".into(),
         found: describe_char(s.input(), offset),
-    }
+    })
 }
 
 /// Validates a whole ATTRNAME (a sub-attribute after a value path).
