@@ -181,11 +181,18 @@ impl<'a> Scanner<'a> {
     }
 
     /// True when `kw` (ASCII, lower case) is at the cursor as a whole word, in any case.
+    #[inline]
     pub fn at_keyword(&self, kw: &str) -> bool {
+        let kw = kw.as_bytes();
+        // Most calls look at `)`, `]`, the end or the other keyword: one byte tells.
+        match self.bytes.get(self.pos) {
+            Some(&b) if b | 0x20 == kw[0] => {}
+            _ => return false,
+        }
         let end = self.pos + kw.len();
         self.bytes
             .get(self.pos..end)
-            .is_some_and(|w| w.eq_ignore_ascii_case(kw.as_bytes()))
+            .is_some_and(|w| w.eq_ignore_ascii_case(kw))
             && !self.bytes.get(end).is_some_and(|&b| is_word_byte(b))
     }
 
@@ -228,13 +235,11 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         // Fast path: no escape before the closing quote.
         loop {
-            while self
-                .bytes
-                .get(self.pos)
-                .is_some_and(|&b| CLASS[b as usize] & STRING_STOP == 0)
-            {
-                self.pos += 1;
-            }
+            let rest = &self.bytes[self.pos..];
+            self.pos += rest
+                .iter()
+                .position(|&b| CLASS[b as usize] & STRING_STOP != 0)
+                .unwrap_or(rest.len());
             match self.peek() {
                 None => return Err(self.unterminated(open)),
                 Some(b'"') => {

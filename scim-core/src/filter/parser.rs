@@ -131,23 +131,30 @@ impl<'a> Parser<'a> {
     }
 
     /// `and`/`or` keyword ahead (after optional spaces)? Consumes it and the space after.
+    #[inline]
     fn keyword(&mut self, kw: &str) -> PResult<bool> {
         let save = self.s.pos();
         let spaced = self.s.skip_ws();
-        let at = self.s.pos();
         if !self.s.at_keyword(kw) {
             self.s.set_pos(save);
             return Ok(false);
         }
+        self.after_keyword(spaced, kw.len())?;
+        Ok(true)
+    }
+
+    /// Checks the spaces around the keyword at the cursor and consumes both.
+    fn after_keyword(&mut self, spaced: bool, len: usize) -> PResult<()> {
+        let at = self.s.pos();
         if !spaced && !self.s.lenient() {
             return Err(self.s.error_at(at, "a space before the logical operator"));
         }
-        self.s.set_pos(at + kw.len());
+        self.s.set_pos(at + len);
         if !self.s.skip_ws() && !self.s.lenient() && !self.s.at_end() {
-            let kw = &self.s.input()[at..at + kw.len()];
+            let kw = &self.s.input()[at..at + len];
             return Err(self.s.error(format!("a space after `{kw}`")));
         }
-        Ok(true)
+        Ok(())
     }
 
     // The parsing functions return boxed trees: a `Filter` is large, and the `and`/`or`
