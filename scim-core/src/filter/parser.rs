@@ -131,8 +131,16 @@ impl<'a> Parser<'a> {
     }
 
     /// `and`/`or` keyword ahead (after optional spaces)? Consumes it and the space after.
-    #[inline]
+    #[inline(always)]
     fn keyword(&mut self, kw: &str) -> PResult<bool> {
+        // Most expressions end at `)`, `]` or the end of the input: no call for those.
+        if matches!(self.s.peek(), None | Some(b')' | b']')) {
+            return Ok(false);
+        }
+        self.keyword_after_space(kw)
+    }
+
+    fn keyword_after_space(&mut self, kw: &str) -> PResult<bool> {
         let save = self.s.pos();
         let spaced = self.s.skip_ws();
         if !self.s.at_keyword(kw) {
