@@ -67,7 +67,7 @@ impl AttrPath {
     pub fn parse(input: &str) -> Result<AttrPath> {
         let options = ParseOptions::default();
         crate::filter::parser::attr_path_only(input, &options)
-            .map_err(|e| crate::filter::syntax_error(input, e, Error::Filter))
+            .map_err(|e| crate::filter::syntax_error(input, *e, Error::Filter))
     }
 }
 

@@ -67,7 +67,7 @@ impl Filter {
     pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Filter> {
         parser::Parser::new(input, options)
             .and_then(parser::Parser::filter)
-            .map_err(|e| syntax_error(input, e, Error::Filter))
+            .map_err(|e| syntax_error(input, *e, Error::Filter))
     }
 }
 
@@ -81,7 +81,7 @@ impl std::str::FromStr for Filter {
 /// Attaches a parse error to its input, as `Error::Filter` or `Error::Path`.
 pub(crate) fn syntax_error(
     input: &str,
-    e: Box<ParseError>,
+    e: ParseError,
     kind: fn(Box<SyntaxError>) -> Error,
 ) -> Error {
     kind(Box::new(SyntaxError::new(

@@ -54,7 +54,7 @@ impl Path {
     pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Path> {
         Parser::new(input, options)
             .and_then(Parser::path)
-            .map_err(|e| syntax_error(input, e, Error::Path))
+            .map_err(|e| syntax_error(input, *e, Error::Path))
     }
 
     /// The attribute part as an [`AttrPath`] (URN, name and sub-attribute, without the
