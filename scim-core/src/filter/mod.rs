@@ -65,9 +65,10 @@ impl Filter {
 
     /// Parses a filter with the given options.
     pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Filter> {
-        parser::Parser::new(input, options)
-            .and_then(parser::Parser::filter)
-            .map_err(|e| syntax_error(input, *e, Error::Filter))
+        match parser::Parser::new(input, options).and_then(parser::Parser::filter) {
+            Ok(filter) => Ok(*filter),
+            Err(e) => Err(syntax_error(input, *e, Error::Filter)),
+        }
     }
 }
 

@@ -70,15 +70,16 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// Parses a whole filter.
-    pub fn filter(mut self) -> PResult<Filter> {
+    /// Parses a whole filter. Boxed, as the descent builds it: the caller unboxes once,
+    /// and the result travels up in registers.
+    pub fn filter(mut self) -> PResult<Box<Filter>> {
         self.s.skip_ws();
         let f = self.or(Ctx::Filter)?;
         self.s.skip_ws();
         if !self.s.at_end() {
             return Err(self.s.error("`and`, `or` or end of input"));
         }
-        Ok(*f)
+        Ok(f)
     }
 
     /// Parses a whole PATCH path.
