@@ -4,10 +4,15 @@
 //! ```sh
 //! cargo bench -p scim-core --bench filter -- --warm-up-time 1 --measurement-time 3
 //! ```
+//!
+//! With `SCIM_FILTER_PARSE_ITERATIONS=N` set, the binary skips criterion and parses the
+//! mix N times, for instruction counts that do not depend on the machine's load:
+//! instructions per filter = (I(2N) - I(N)) / (10 N), with I from
+//! `valgrind --tool=callgrind <binary>` (see BENCHMARKS.md, "Filters").
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use scim_core::filter::Filter;
 use scim_core::schema::Schema;
 use scim_core::{Resource, SchemaRegistry};
@@ -89,4 +94,23 @@ fn evaluate(c: &mut Criterion) {
 }
 
 criterion_group!(benches, parse, display, evaluate);
-criterion_main!(benches);
+
+/// Parses the mix `n` times (the `SCIM_FILTER_PARSE_ITERATIONS` mode).
+fn parse_iterations(n: usize) {
+    let filters = mix();
+    for _ in 0..n {
+        for text in &filters {
+            black_box(Filter::parse(black_box(text)).unwrap());
+        }
+    }
+}
+
+fn main() {
+    if let Ok(n) = std::env::var("SCIM_FILTER_PARSE_ITERATIONS") {
+        let n = n.parse().expect("SCIM_FILTER_PARSE_ITERATIONS is a number");
+        parse_iterations(n);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

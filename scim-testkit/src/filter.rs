@@ -2,9 +2,8 @@
 //! a server needs around them — whether a filter reads a user's derived `groups`, and
 //! the `userName eq "..."` shape that the store answers from its index.
 
-use scim_core::filter::{AttrPath, CompareOp};
+use scim_core::filter::{AttrPath, CompValue, CompareOp};
 use scim_core::{urn, Filter, Resource, SchemaRegistry};
-use serde_json::Value;
 
 use crate::reply::ScimResult;
 
@@ -37,7 +36,7 @@ impl Matcher {
             Filter::Compare {
                 path,
                 op: CompareOp::Eq,
-                value: Value::String(s),
+                value: CompValue::String(s),
             } if is_top_level(path, "userName") && path.sub_attr.is_none() => Some(s),
             _ => None,
         }

@@ -1,6 +1,8 @@
 //! The filter syntax tree (RFC 7644 §3.4.2.2) and the parser's options.
 
-use serde_json::Value;
+use compact_str::CompactString;
+
+use crate::filter::CompValue;
 
 /// An attribute path: an optional schema URN, an attribute name and at most one
 /// sub-attribute (RFC 7644 §3.4.2.2 `attrPath = [URI ":"] ATTRNAME *1subAttr`).
@@ -12,19 +14,24 @@ use serde_json::Value;
 ///
 /// A core-schema URN (`urn:ietf:params:scim:schemas:core:2.0:User:userName`) qualifies a
 /// top-level attribute; an extension URN selects the extension object of that name.
+///
+/// The parts are [`CompactString`]s (re-exported as `scim_core::filter::CompactString`):
+/// they deref to `&str`, and a part of up to 24 bytes (every name of the RFC 7643
+/// schemas) is stored inline, so parsing allocates nothing for names; URNs are longer
+/// and are stored on the heap.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AttrPath {
     /// The schema URN prefix, without the `:` that ends it.
-    pub urn: Option<String>,
+    pub urn: Option<CompactString>,
     /// The attribute name.
-    pub name: String,
+    pub name: CompactString,
     /// The sub-attribute name, for `name.sub`.
-    pub sub_attr: Option<String>,
+    pub sub_attr: Option<CompactString>,
 }
 
 impl AttrPath {
     /// A path with a name only (not validated: use [`AttrPath::parse`] for text).
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<CompactString>) -> Self {
         AttrPath {
             urn: None,
             name: name.into(),
@@ -126,14 +133,14 @@ impl CompareOp {
 /// §2.1, no value path inside a value path).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
-    /// `attrPath op value`. `value` is a JSON string, number, boolean or null.
+    /// `attrPath op value`.
     Compare {
         /// The attribute compared.
         path: AttrPath,
         /// The comparison operator.
         op: CompareOp,
-        /// The operand.
-        value: Value,
+        /// The operand: a JSON string, number, boolean or null.
+        value: CompValue,
     },
     /// `attrPath pr`: the attribute has a non-empty value.
     Present(AttrPath),

@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::filter::ast::{AttrPath, CompareOp, Filter, ParseOptions};
+use crate::filter::CompValue;
 
 /// Something that names an attribute: an [`AttrPath`], or text parsed as one.
 pub trait IntoAttrPath {
@@ -66,7 +67,7 @@ impl AttrPath {
     pub fn parse(input: &str) -> Result<AttrPath> {
         let options = ParseOptions::default();
         crate::filter::parser::attr_path_only(input, &options)
-            .map_err(|e| crate::filter::syntax_error(input, e, Error::Filter))
+            .map_err(|e| crate::filter::syntax_error(input, *e, Error::Filter))
     }
 }
 
@@ -118,13 +119,7 @@ impl Filter {
         op: CompareOp,
         value: impl Into<Value>,
     ) -> Result<Filter> {
-        let value = value.into();
-        if matches!(value, Value::Array(_) | Value::Object(_)) {
-            return Err(Error::InvalidInput(format!(
-                "a filter value must be a string, number, boolean or null, not {}",
-                crate::resource::json_type_name(&value)
-            )));
-        }
+        let value = CompValue::try_from(value.into())?;
         Ok(Filter::Compare {
             path: path.into_attr_path()?,
             op,

@@ -44,6 +44,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::error::{Error, Result};
 use crate::filter::ast::{AttrPath, CompareOp, Filter};
+use crate::filter::CompValue;
 use crate::resource::{get_ci, Resource};
 use crate::schema::{Attribute, AttributeType, SchemaRegistry};
 use crate::urn;
@@ -285,19 +286,14 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-fn compare(scope: &Scope<'_>, path: &AttrPath, op: CompareOp, operand: &Value) -> Result<bool> {
+fn compare(scope: &Scope<'_>, path: &AttrPath, op: CompareOp, operand: &CompValue) -> Result<bool> {
     match (op, operand) {
-        (CompareOp::Eq, Value::Null) => return Ok(!present(scope, path)),
-        (CompareOp::Ne, Value::Null) => return Ok(present(scope, path)),
+        (CompareOp::Eq, CompValue::Null) => return Ok(!present(scope, path)),
+        (CompareOp::Ne, CompValue::Null) => return Ok(present(scope, path)),
         (CompareOp::Ne, _) => return Ok(!compare(scope, path, CompareOp::Eq, operand)?),
-        (op, Value::Bool(_) | Value::Null) if op.is_ordering() => {
+        (op, CompValue::Bool(_) | CompValue::Null) if op.is_ordering() => {
             return Err(eval_error(format!(
                 "`{op}` cannot compare {path} with {operand}: ordering needs a string, number or dateTime"
-            )))
-        }
-        (_, Value::Array(_) | Value::Object(_)) => {
-            return Err(eval_error(format!(
-                "the operand of `{op}` on {path} must be a string, number, boolean or null"
             )))
         }
         _ => {}
@@ -326,14 +322,14 @@ fn compare(scope: &Scope<'_>, path: &AttrPath, op: CompareOp, operand: &Value) -
     };
     let substring = matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew);
     let operand_time = match (operand, kind) {
-        (Value::String(s), Some(AttributeType::DateTime)) if !substring => {
+        (CompValue::String(s), Some(AttributeType::DateTime)) if !substring => {
             Some(parse_date_time(s).ok_or_else(|| {
                 eval_error(format!(
                     "{path} is a dateTime attribute and {operand} is not a dateTime"
                 ))
             })?)
         }
-        (Value::String(s), None) if !substring && looks_like_date_time(s) => parse_date_time(s),
+        (CompValue::String(s), None) if !substring && looks_like_date_time(s) => parse_date_time(s),
         _ => None,
     };
     let mut result = Ok(false);
@@ -363,13 +359,13 @@ fn compare(scope: &Scope<'_>, path: &AttrPath, op: CompareOp, operand: &Value) -
 fn compare_leaf(
     op: CompareOp,
     leaf: &Value,
-    operand: &Value,
+    operand: &CompValue,
     def: Option<&Attribute>,
     operand_time: Option<Instant>,
     path: &AttrPath,
 ) -> Result<bool> {
     match (leaf, operand) {
-        (Value::String(a), Value::String(b)) => {
+        (Value::String(a), CompValue::String(b)) => {
             if let Some(t) = operand_time {
                 // A stored value that is not a dateTime matches nothing (for a dateTime
                 // attribute) or compares as text (for an unknown one).
@@ -383,7 +379,7 @@ fn compare_leaf(
                 def.is_some_and(|d| d.is_case_exact() || *d.attr_type() == AttributeType::Binary);
             Ok(compare_strings(op, a, b, exact))
         }
-        (Value::Number(a), Value::Number(b)) => Ok(match compare_numbers(a, b) {
+        (Value::Number(a), CompValue::Number(b)) => Ok(match compare_numbers(a, b) {
             Some(ord) if !matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew) => {
                 ordering_matches(op, ord)
             }
@@ -392,7 +388,7 @@ fn compare_leaf(
         (Value::Bool(_), _) if op.is_ordering() => Err(eval_error(format!(
             "`{op}` cannot compare {path}: its value is a boolean (RFC 7644 §3.4.2.2)"
         ))),
-        (Value::Bool(a), Value::Bool(b)) => Ok(op == CompareOp::Eq && a == b),
+        (Value::Bool(a), CompValue::Bool(b)) => Ok(op == CompareOp::Eq && a == b),
         _ => Ok(false),
     }
 }

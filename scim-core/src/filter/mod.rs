@@ -39,9 +39,14 @@ mod display;
 mod eval;
 mod lexer;
 pub(crate) mod parser;
+mod value;
 
 pub use ast::{AttrPath, CompareOp, Filter, ParseOptions};
 pub use builder::IntoAttrPath;
+/// The small-string type of [`AttrPath`] and [`Path`](crate::path::Path) names and of
+/// [`CompValue::String`], re-exported from the `compact_str` crate.
+pub use compact_str::CompactString;
+pub use value::CompValue;
 
 use crate::error::{Error, Result, SyntaxError};
 use lexer::ParseError;
@@ -60,9 +65,10 @@ impl Filter {
 
     /// Parses a filter with the given options.
     pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Filter> {
-        parser::Parser::new(input, options)
-            .and_then(parser::Parser::filter)
-            .map_err(|e| syntax_error(input, e, Error::Filter))
+        match parser::Parser::new(input, options).and_then(parser::Parser::filter) {
+            Ok(filter) => Ok(*filter),
+            Err(e) => Err(syntax_error(input, *e, Error::Filter)),
+        }
     }
 }
 

@@ -30,8 +30,11 @@
 //!   followed by anything else but `(`, it is an error.
 //! - Spaces before and after the whole filter are ignored.
 
+use compact_str::CompactString;
+
 use crate::filter::ast::{AttrPath, CompareOp, Filter, ParseOptions};
 use crate::filter::lexer::{describe_at, is_name_byte, PResult, ParseError, Scanner, Word};
+use crate::filter::CompValue;
 use crate::path::Path;
 
 /// Where an expression is parsed: value filters may not hold value paths.
@@ -54,11 +57,11 @@ const EXPECT_VALUE: &str = "a value: a string in double quotes, a number, true, 
 impl<'a> Parser<'a> {
     pub fn new(input: &'a str, options: &ParseOptions) -> PResult<Self> {
         if input.len() > options.max_length {
-            return Err(ParseError {
+            return Err(Box::new(ParseError {
                 offset: options.max_length,
                 expected: format!("at most {} bytes of input", options.max_length).into(),
                 found: format!("{} bytes", input.len()),
-            });
+            }));
         }
         Ok(Parser {
             s: Scanner::new(input, options.lenient),
@@ -67,15 +70,16 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// Parses a whole filter.
-    pub fn filter(mut self) -> PResult<Filter> {
+    /// Parses a whole filter. Boxed, as the descent builds it: the caller unboxes once,
+    /// and the result travels up in registers.
+    pub fn filter(mut self) -> PResult<Box<Filter>> {
         self.s.skip_ws();
         let f = self.or(Ctx::Filter)?;
         self.s.skip_ws();
         if !self.s.at_end() {
             return Err(self.s.error("`and`, `or` or end of input"));
         }
-        Ok(*f)
+        Ok(f)
     }
 
     /// Parses a whole PATCH path.
@@ -128,23 +132,38 @@ impl<'a> Parser<'a> {
     }
 
     /// `and`/`or` keyword ahead (after optional spaces)? Consumes it and the space after.
+    #[inline(always)]
     fn keyword(&mut self, kw: &str) -> PResult<bool> {
+        // Most expressions end at `)`, `]` or the end of the input: no call for those.
+        if matches!(self.s.peek(), None | Some(b')' | b']')) {
+            return Ok(false);
+        }
+        self.keyword_after_space(kw)
+    }
+
+    fn keyword_after_space(&mut self, kw: &str) -> PResult<bool> {
         let save = self.s.pos();
         let spaced = self.s.skip_ws();
-        let at = self.s.pos();
         if !self.s.at_keyword(kw) {
             self.s.set_pos(save);
             return Ok(false);
         }
+        self.after_keyword(spaced, kw.len())?;
+        Ok(true)
+    }
+
+    /// Checks the spaces around the keyword at the cursor and consumes both.
+    fn after_keyword(&mut self, spaced: bool, len: usize) -> PResult<()> {
+        let at = self.s.pos();
         if !spaced && !self.s.lenient() {
             return Err(self.s.error_at(at, "a space before the logical operator"));
         }
-        self.s.set_pos(at + kw.len());
+        self.s.set_pos(at + len);
         if !self.s.skip_ws() && !self.s.lenient() && !self.s.at_end() {
-            let kw = &self.s.input()[at..at + kw.len()];
+            let kw = &self.s.input()[at..at + len];
             return Err(self.s.error(format!("a space after `{kw}`")));
         }
-        Ok(true)
+        Ok(())
     }
 
     // The parsing functions return boxed trees: a `Filter` is large, and the `and`/`or`
@@ -261,14 +280,14 @@ impl<'a> Parser<'a> {
     }
 
     /// The ATTRNAME after a `.` that follows a value path.
-    fn sub_attr_name(&mut self) -> PResult<String> {
+    fn sub_attr_name(&mut self) -> PResult<CompactString> {
         let start = self.s.pos();
         let word = self.s.word();
         if word.is_empty() {
             return Err(self.s.error("a sub-attribute name"));
         }
         check_name(&self.s, word, start)?;
-        Ok(word.to_owned())
+        Ok(word.into())
     }
 
     /// `SP "pr"` or `SP compareOp SP compValue` after an attribute path.
@@ -298,11 +317,10 @@ impl<'a> Parser<'a> {
     }
 
     /// `compValue`.
-    fn value(&mut self) -> PResult<serde_json::Value> {
-        use serde_json::Value;
+    fn value(&mut self) -> PResult<CompValue> {
         match self.s.peek() {
-            Some(b'"') => self.s.string().map(Value::String),
-            Some(b'-' | b'0'..=b'9') => self.s.number(),
+            Some(b'"') => self.s.string().map(CompValue::String),
+            Some(b'-' | b'0'..=b'9') => self.s.number().map(CompValue::Number),
             Some(b) if b.is_ascii_alphabetic() => {
                 let at = self.s.pos();
                 let word = self.s.word();
@@ -310,11 +328,11 @@ impl<'a> Parser<'a> {
                 let literal =
                     |kw: &str| word == kw || (self.s.lenient() && word.eq_ignore_ascii_case(kw));
                 if literal("true") {
-                    Ok(Value::Bool(true))
+                    Ok(CompValue::Bool(true))
                 } else if literal("false") {
-                    Ok(Value::Bool(false))
+                    Ok(CompValue::Bool(false))
                 } else if literal("null") {
-                    Ok(Value::Null)
+                    Ok(CompValue::Null)
                 } else {
                     Err(self.s.error_at(at, EXPECT_VALUE))
                 }
@@ -346,6 +364,10 @@ pub(crate) fn attr_path_only(input: &str, options: &ParseOptions) -> PResult<Att
 /// one pass over the name part.
 fn attr_path(s: &Scanner<'_>, word: Word<'_>, start: usize) -> PResult<AttrPath> {
     let text = word.text;
+    if word.plain && text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        // The common case, `userName`: a whole ATTRNAME, checked by the scan.
+        return Ok(AttrPath::new(CompactString::new(text)));
+    }
     let (urn, rest, rest_at) = match word.last_colon {
         Some(i) => {
             let urn = &text[..i];
@@ -381,9 +403,9 @@ fn attr_path(s: &Scanner<'_>, word: Word<'_>, start: usize) -> PResult<AttrPath>
         Some(_) => return Err(bad_name_char(s, rest_at + name_len)),
     };
     Ok(AttrPath {
-        urn: urn.map(str::to_owned),
-        name: name.to_owned(),
-        sub_attr: sub.map(str::to_owned),
+        urn: urn.map(CompactString::new),
+        name: CompactString::new(name),
+        sub_attr: sub.map(CompactString::new),
     })
 }
 
@@ -405,12 +427,13 @@ fn name_prefix(s: &Scanner<'_>, text: &str, at: usize) -> PResult<usize> {
 }
 
 /// A character that cannot be in an attribute name, at `offset`.
-fn bad_name_char(s: &Scanner<'_>, offset: usize) -> ParseError {
-    ParseError {
+#[cold]
+fn bad_name_char(s: &Scanner<'_>, offset: usize) -> Box<ParseError> {
+    Box::new(ParseError {
         offset,
         expected: "a letter, digit, `-` or `_` in the attribute name".into(),
         found: describe_char(s.input(), offset),
-    }
+    })
 }
 
 /// Validates a whole ATTRNAME (a sub-attribute after a value path).

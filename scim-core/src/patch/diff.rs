@@ -8,7 +8,7 @@ use super::value::{
     contains, fold_key, is_attr_name, is_primary, is_unassigned, same_identity, value_str, FnvMap,
 };
 use super::{DiffOptions, MemberRemoval};
-use crate::filter::{AttrPath, CompareOp, Filter};
+use crate::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::resource::{get_ci, PatchOp, PatchOpKind, PatchOperation, Resource};
 use crate::schema::{Attribute, SchemaRegistry};
 
@@ -521,7 +521,7 @@ fn removal_filter(
         Value::Object(o) => get_ci(o, "value")?.1.clone(),
         scalar => scalar.clone(),
     };
-    let by_value = compare("value", value);
+    let by_value = compare("value", value)?;
     let value_def = element_value_def(def);
     let candidates = index
         .get(&folded(r, value_def))
@@ -541,16 +541,18 @@ fn removal_filter(
     if !t.is_string() {
         return None;
     }
-    let narrowed = Filter::And(Box::new(by_value), Box::new(compare("type", t.clone())));
+    let narrowed = Filter::And(Box::new(by_value), Box::new(compare("type", t.clone())?));
     (!selects_kept(&narrowed)).then_some(narrowed)
 }
 
-fn compare(name: &str, value: Value) -> Filter {
-    Filter::Compare {
+/// `name eq value`; `None` when `value` is an array or object, which no filter can
+/// compare with.
+fn compare(name: &str, value: Value) -> Option<Filter> {
+    Some(Filter::Compare {
         path: AttrPath::new(name),
         op: CompareOp::Eq,
-        value,
-    }
+        value: CompValue::try_from(value).ok()?,
+    })
 }
 
 /// The item of a Salesforce-style `remove` value list that selects `r` and no kept value

@@ -58,7 +58,7 @@ fn collect_equalities(filter: &Filter, out: &mut Map<String, Value>) -> bool {
             op: CompareOp::Eq,
             value,
         } if path.sub_attr.is_none() && !value.is_null() => {
-            out.insert(path.name.clone(), value.clone());
+            out.insert(path.name.to_string(), value.to_json());
             true
         }
         _ => false,

@@ -12,7 +12,7 @@
 use std::fmt::{self, Display, Formatter, Write};
 
 use crate::error::{Error, Result};
-use crate::filter::{parser::Parser, syntax_error, AttrPath, Filter, ParseOptions};
+use crate::filter::{parser::Parser, syntax_error, AttrPath, CompactString, Filter, ParseOptions};
 
 /// A PATCH operation's `path`: an attribute, optionally URN-qualified, with an optional
 /// value filter and an optional sub-attribute: `name`, `name.sub`, `name[filter]`,
@@ -22,16 +22,19 @@ use crate::filter::{parser::Parser, syntax_error, AttrPath, Filter, ParseOptions
 /// (`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`) parses, as the grammar
 /// reads it, with `urn` = `urn:ietf:params:scim:schemas:extension:enterprise:2.0` and
 /// `name` = `User`; [`Path::full_name`] gives the text back for a schema lookup.
+///
+/// Names are [`CompactString`]s, as in [`AttrPath`]: they deref to `&str` and are stored
+/// inline up to 24 bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {
     /// The schema URN prefix, without the `:` that ends it.
-    pub urn: Option<String>,
+    pub urn: Option<CompactString>,
     /// The attribute name.
-    pub name: String,
+    pub name: CompactString,
     /// The value filter, for `name[filter]`.
     pub filter: Option<Filter>,
     /// The sub-attribute, for `name.sub` and `name[filter].sub`.
-    pub sub_attr: Option<String>,
+    pub sub_attr: Option<CompactString>,
 }
 
 impl Path {
@@ -51,7 +54,7 @@ impl Path {
     pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Path> {
         Parser::new(input, options)
             .and_then(Parser::path)
-            .map_err(|e| syntax_error(input, e, Error::Path))
+            .map_err(|e| syntax_error(input, *e, Error::Path))
     }
 
     /// The attribute part as an [`AttrPath`] (URN, name and sub-attribute, without the
@@ -68,7 +71,7 @@ impl Path {
     pub fn full_name(&self) -> String {
         match &self.urn {
             Some(urn) => format!("{urn}:{}", self.name),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 }

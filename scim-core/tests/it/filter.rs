@@ -15,7 +15,7 @@ fn cmp(p: &str, op: CompareOp, value: Value) -> Filter {
     Filter::Compare {
         path: path(p),
         op,
-        value,
+        value: value.try_into().unwrap(),
     }
 }
 
@@ -941,9 +941,9 @@ fn attr_path(allow_sub: bool) -> impl Strategy<Value = AttrPath> {
         Just(None).boxed()
     };
     (urn, name(), sub).prop_map(|(urn, name, sub_attr)| AttrPath {
-        urn,
-        name,
-        sub_attr,
+        urn: urn.map(Into::into),
+        name: name.into(),
+        sub_attr: sub_attr.map(Into::into),
     })
 }
 
@@ -972,7 +972,7 @@ fn plain_filter() -> impl Strategy<Value = Filter> {
         (attr_path(true), op(), json_scalar()).prop_map(|(path, op, value)| Filter::Compare {
             path,
             op,
-            value
+            value: value.try_into().unwrap(),
         }),
         attr_path(true).prop_map(Filter::Present),
     ];
@@ -1076,7 +1076,7 @@ proptest! {
         sub in prop::option::of(name()),
     ) {
         let path = match filter {
-            Some(f) => scim_core::Path { urn: attr.urn, name: attr.name, filter: Some(f), sub_attr: sub },
+            Some(f) => scim_core::Path { urn: attr.urn, name: attr.name, filter: Some(f), sub_attr: sub.map(Into::into) },
             None => scim_core::Path { urn: attr.urn, name: attr.name, filter: None, sub_attr: attr.sub_attr },
         };
         let text = path.to_string();
