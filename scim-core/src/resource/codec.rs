@@ -465,20 +465,12 @@ impl Lenient for super::Meta {
                 let mut meta = super::Meta::default();
                 for (key, value) in entries {
                     match value {
-                        MetaValue::Str(s) => {
-                            let field = match super::meta::field_index(&key) {
-                                Some(0) => &mut meta.resource_type,
-                                Some(1) => &mut meta.created,
-                                Some(2) => &mut meta.last_modified,
-                                Some(3) => &mut meta.location,
-                                Some(_) => &mut meta.version,
-                                None => {
-                                    meta.extra.insert(key.into_owned(), Value::String(s));
-                                    continue;
-                                }
-                            };
-                            *field = Some(s);
-                        }
+                        MetaValue::Str(s) => match meta.field_mut(&key) {
+                            Some(field) => *field = Some(s),
+                            None => {
+                                meta.extra.insert(key.into_owned(), Value::String(s));
+                            }
+                        },
                         MetaValue::Other(v) => {
                             meta.extra.insert(key.into_owned(), v);
                         }

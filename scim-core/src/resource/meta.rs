@@ -35,27 +35,28 @@ const FIELDS: [&str; 5] = [
     "version",
 ];
 
-/// The index in [`FIELDS`] of the field `key` names (case-insensitively), if any.
-pub(crate) fn field_index(key: &str) -> Option<usize> {
-    FIELDS.iter().position(|f| f.eq_ignore_ascii_case(key))
-}
-
 impl Meta {
+    /// The field `key` names (case-insensitively), if it names one of [`FIELDS`]: the one
+    /// mapping from a key to its field, for [`Meta::from_value`] and the streaming decoder.
+    pub(crate) fn field_mut(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(
+            match FIELDS.iter().position(|f| f.eq_ignore_ascii_case(key))? {
+                0 => &mut self.resource_type,
+                1 => &mut self.created,
+                2 => &mut self.last_modified,
+                3 => &mut self.location,
+                _ => &mut self.version,
+            },
+        )
+    }
+
     /// Decodes `meta` from a JSON value; `None` unless it is an object.
     pub fn from_value(value: &Value) -> Option<Meta> {
         let mut meta = Meta::default();
         for (key, v) in value.as_object()? {
-            let slot = match (field_index(key), v) {
-                (Some(i), Value::String(s)) => Some((i, s.clone())),
-                _ => None,
-            };
-            match slot {
-                Some((0, s)) => meta.resource_type = Some(s),
-                Some((1, s)) => meta.created = Some(s),
-                Some((2, s)) => meta.last_modified = Some(s),
-                Some((3, s)) => meta.location = Some(s),
-                Some((_, s)) => meta.version = Some(s),
-                None => {
+            match (meta.field_mut(key), v) {
+                (Some(field), Value::String(s)) => *field = Some(s.clone()),
+                _ => {
                     meta.extra.insert(key.clone(), v.clone());
                 }
             }
