@@ -1,6 +1,6 @@
 //! The operand of a comparison: RFC 7644 §3.4.2.2 `compValue`.
 
-use std::fmt::{self, Display, Formatter, Write};
+use std::fmt::{self, Display, Formatter};
 
 use compact_str::CompactString;
 use serde_json::{Number, Value};
@@ -182,45 +182,24 @@ impl Display for CompValue {
     }
 }
 
-/// `s` as a JSON string (RFC 8259 §7), escaped exactly as `serde_json` does: `\"`, `\\`,
-/// `\b`, `\f`, `\n`, `\r`, `\t`, other control characters as `\u00XX`; everything else
-/// (including non-ASCII) as is.
+/// `s` as a JSON string (RFC 8259 §7), escaped by `serde_json` itself (`\"`, `\\`,
+/// `\b`, `\f`, `\n`, `\r`, `\t`, other control characters as `\u00XX`), written
+/// straight into the formatter.
 fn write_json_string(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    f.write_char('"')?;
-    let bytes = s.as_bytes();
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        // Every byte matched above is ASCII, so `i` is a char boundary.
-        f.write_str(&s[run..i])?;
-        run = i + 1;
-        if escape.is_empty() {
-            let u = [
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ];
-            f.write_str(std::str::from_utf8(&u).map_err(|_| fmt::Error)?)?;
-        } else {
-            f.write_str(escape)?;
+    /// `io::Write` onto a `fmt::Formatter`: serde_json writes a `&str` as pieces cut at
+    /// ASCII bytes, so every piece is UTF-8.
+    struct Out<'a, 'b>(&'a mut Formatter<'b>);
+    impl std::io::Write for Out<'_, '_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let text = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
+            self.0.write_str(text).map_err(std::io::Error::other)?;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
         }
     }
-    f.write_str(&s[run..])?;
-    f.write_char('"')
+    serde_json::to_writer(Out(f), s).map_err(|_| fmt::Error)
 }
 
 #[cfg(test)]
