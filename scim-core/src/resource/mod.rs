@@ -379,13 +379,18 @@ pub(crate) fn get_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<(&'a
         if let Some((k, v)) = map.get_key_value(name) {
             return Some((k.as_str(), v));
         }
-        return map
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(k, v)| (k.as_str(), v));
     }
+    find_ci(map.iter(), name)
+}
+
+/// The first entry whose key is `name` exactly, else the first whose key equals it
+/// case-insensitively: the one scan behind [`get_ci`] and [`entry_ci_mut`].
+fn find_ci<'a, V>(
+    entries: impl Iterator<Item = (&'a String, V)>,
+    name: &str,
+) -> Option<(&'a str, V)> {
     let mut folded = None;
-    for (k, v) in map {
+    for (k, v) in entries {
         match cmp_fold(k, name) {
             Some(true) => return Some((k.as_str(), v)),
             Some(false) if folded.is_none() => folded = Some((k.as_str(), v)),
@@ -415,23 +420,7 @@ pub(crate) fn entry_ci_mut<'a>(
     map: &'a mut Map<String, Value>,
     name: &str,
 ) -> Option<(&'a str, &'a mut Value)> {
-    if map.len() > SCAN_MAX && !map.contains_key(name) {
-        return map
-            .iter_mut()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(k, v)| (k.as_str(), v));
-    }
-    // A big map that holds `name` exactly (checked above) gets the scan too: its first
-    // exact match is that entry.
-    let mut folded = None;
-    for (k, v) in map.iter_mut() {
-        match cmp_fold(k, name) {
-            Some(true) => return Some((k.as_str(), v)),
-            Some(false) if folded.is_none() => folded = Some((k.as_str(), v)),
-            _ => {}
-        }
-    }
-    folded
+    find_ci(map.iter_mut(), name)
 }
 
 /// Sets `name`, keeping the stored casing (and position) of a key that matches
