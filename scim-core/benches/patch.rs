@@ -1,6 +1,7 @@
-//! PATCH: apply (the 16 requests of bench/compare/patch/requests.json, each on a fresh
-//! copy of its RFC 7643 §8 target, the copy made outside the timing) and diff (a 10,000-member group with one member added
-//! and one removed; the §8.3 user with a handful of changes).
+//! PATCH: apply and apply_owned (the 16 requests of bench/compare/patch/requests.json,
+//! each on a fresh copy of its RFC 7643 §8 target, the copies of the target and, for
+//! apply_owned, of the request made outside the timing) and diff (a 10,000-member group
+//! with one member added and one removed; the §8.3 user with a handful of changes).
 //!
 //! `cargo bench -p scim-core --bench patch -- --warm-up-time 1 --measurement-time 3`
 //! (bench/compare/patch/run compares with npm scim-patch in the same session).
@@ -76,6 +77,44 @@ fn apply(c: &mut Criterion) {
                 for (copy, r) in copies.iter_mut().zip(&requests) {
                     patch::apply(copy, black_box(&r.patch), registry).expect("applies");
                 }
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+
+    // `apply_owned`: each iteration also gets a fresh copy of the request, made outside
+    // the timing like the target's, and the apply moves its values into the resource
+    // (what scim-patch does: it stores the request's own objects).
+    let mut g = c.benchmark_group("patch/apply_owned");
+    for r in &requests {
+        g.bench_function(r.name.as_str(), |b| {
+            b.iter_batched(
+                || (r.target.clone(), r.patch.clone()),
+                |(mut copy, p)| {
+                    patch::apply_owned(&mut copy, black_box(p), registry).expect("applies");
+                    copy
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    g.throughput(Throughput::Elements(requests.len() as u64));
+    g.bench_function("all 16", |b| {
+        b.iter_batched(
+            || {
+                requests
+                    .iter()
+                    .map(|r| (r.target.clone(), r.patch.clone()))
+                    .collect::<Vec<_>>()
+            },
+            |copies| {
+                let mut out = Vec::with_capacity(copies.len());
+                for (mut copy, p) in copies {
+                    patch::apply_owned(&mut copy, black_box(p), registry).expect("applies");
+                    out.push(copy);
+                }
+                out
             },
             BatchSize::SmallInput,
         )

@@ -3,7 +3,11 @@
 //! before the applies, for instruction counts under callgrind: the applies run in
 //! `run`, which `bench/compare/patch/instructions` passes to `--toggle-collect`.
 //!
-//! `cargo run --profile bench --example patch_probe -p scim-core -- [name|all] [n]`
+//! Mode `borrowed` (the default) measures `patch::apply` (the request borrowed, what is
+//! stored copied from it); `owned` measures `patch::apply_owned` (each apply takes its
+//! own copy of the request, made before the applies like the resource copies).
+//!
+//! `cargo run --profile bench --example patch_probe -p scim-core -- [name|all] [n] [borrowed|owned]`
 
 use std::hint::black_box;
 
@@ -16,11 +20,26 @@ const REQUESTS: &str = include_str!("../../bench/compare/patch/requests.json");
 const USER: &str = include_str!("../tests/fixtures/rfc7643-8.3-enterprise-user.json");
 const GROUP: &str = include_str!("../tests/fixtures/rfc7643-8.4-group.json");
 
-/// The measured part: `patch` applied to each copy.
+/// The measured part: `patch` applied to each copy (`patch::apply`), or each copy of
+/// the request applied to its copy of the target (`patch::apply_owned`).
 #[inline(never)]
-fn run(copies: &mut [Resource], patch: &PatchOp, registry: &SchemaRegistry) {
-    for copy in copies.iter_mut() {
-        patch::apply(copy, black_box(patch), registry).expect("applies");
+fn run(
+    copies: &mut [Resource],
+    patch: &PatchOp,
+    owned: Option<Vec<PatchOp>>,
+    registry: &SchemaRegistry,
+) {
+    match owned {
+        None => {
+            for copy in copies.iter_mut() {
+                patch::apply(copy, black_box(patch), registry).expect("applies");
+            }
+        }
+        Some(patches) => {
+            for (copy, p) in copies.iter_mut().zip(patches) {
+                patch::apply_owned(copy, black_box(p), registry).expect("applies");
+            }
+        }
     }
 }
 
@@ -28,6 +47,11 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let only = args.get(1).map(String::as_str).unwrap_or("all");
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(500);
+    let owned = match args.get(3).map(String::as_str) {
+        None | Some("borrowed") => false,
+        Some("owned") => true,
+        Some(other) => panic!("mode `{other}`: expected borrowed or owned"),
+    };
     let doc: Value = serde_json::from_str(REQUESTS).expect("requests.json");
     let user = Resource::from_json(USER).expect("user fixture");
     let group = Resource::from_json(GROUP).expect("group fixture");
@@ -44,7 +68,8 @@ fn main() {
         };
         let patch: PatchOp = serde_json::from_value(r["patch"].clone()).expect("PatchOp");
         let mut copies: Vec<Resource> = (0..n).map(|_| target.clone()).collect();
-        run(&mut copies, &patch, registry);
+        let patches = owned.then(|| (0..n).map(|_| patch.clone()).collect());
+        run(&mut copies, &patch, patches, registry);
         black_box(&copies);
     }
 }

@@ -111,7 +111,7 @@ pub unsafe extern "C" fn scim_patch_apply(
         let opts = ApplyOptions {
             lenient: opts.lenient,
         };
-        patch::apply_with(&mut resource, &patch, SchemaRegistry::core(), &opts)?;
+        patch::apply_owned_with(&mut resource, patch, SchemaRegistry::core(), &opts)?;
         // SAFETY: `out` is not NULL (checked) and writable (contract above).
         unsafe { write_string(out, resource.to_json()) };
         OK

@@ -77,8 +77,8 @@ pub fn apply_patch<'py>(
     } else {
         ApplyOptions::strict()
     };
-    let mut run =
-        || scim_core::patch::apply_with(&mut resource, &ops, SchemaRegistry::core(), &options);
+    let run =
+        || scim_core::patch::apply_owned_with(&mut resource, ops, SchemaRegistry::core(), &options);
     let result = if nodes > DETACH_NODES {
         py.detach(run)
     } else {

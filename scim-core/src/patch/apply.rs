@@ -57,6 +57,69 @@ pub fn apply_with(
     schemas: &SchemaRegistry,
     options: &ApplyOptions,
 ) -> Result<()> {
+    run(
+        resource,
+        patch.operations.iter().map(Cow::Borrowed),
+        schemas,
+        options,
+    )
+}
+
+/// Applies `patch` to `resource` as [`apply`] does, taking the request: each
+/// operation's value is moved into the resource instead of copied.
+///
+/// The rules, the atomicity and the errors are exactly [`apply`]'s (one engine does
+/// both): on error the resource is exactly as before and the values already moved in
+/// are dropped with the rest of the request. This is the call for a service provider
+/// that decodes a PATCH request and needs it no more afterwards (as npm scim-patch
+/// stores the request's own objects).
+///
+/// ```
+/// use scim_core::{patch, resource::{PatchOp, PatchOperation}, Resource, SchemaRegistry};
+/// use serde_json::json;
+/// let mut group = Resource::from_value(json!({
+///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+///     "displayName": "Tour Guides"}))?;
+/// let ops = PatchOp::new(vec![PatchOperation::add(
+///     Some("members"),
+///     json!([{"value": "2819c223-7f76-453a-919d-413861904646"}]),
+/// )]);
+/// patch::apply_owned(&mut group, ops, SchemaRegistry::core())?;
+/// assert_eq!(group.get("members").unwrap().as_array().unwrap().len(), 1);
+/// # Ok::<(), scim_core::Error>(())
+/// ```
+pub fn apply_owned(
+    resource: &mut Resource,
+    patch: PatchOp,
+    schemas: &SchemaRegistry,
+) -> Result<()> {
+    apply_owned_with(resource, patch, schemas, &ApplyOptions::default())
+}
+
+/// [`apply_owned`] with `options` (inbound leniency, see [`apply_with`]).
+pub fn apply_owned_with(
+    resource: &mut Resource,
+    patch: PatchOp,
+    schemas: &SchemaRegistry,
+    options: &ApplyOptions,
+) -> Result<()> {
+    run(
+        resource,
+        patch.operations.into_iter().map(Cow::Owned),
+        schemas,
+        options,
+    )
+}
+
+/// The one engine behind [`apply_with`] (operations borrowed: what is stored is copied
+/// from the request) and [`apply_owned_with`] (operations owned: what is stored is moved
+/// out of it).
+fn run<'v>(
+    resource: &mut Resource,
+    operations: impl Iterator<Item = Cow<'v, PatchOperation>>,
+    schemas: &SchemaRegistry,
+    options: &ApplyOptions,
+) -> Result<()> {
     let mut engine = Engine {
         registry: schemas,
         core: CoreSchemas::default(),
@@ -64,7 +127,7 @@ pub fn apply_with(
         undo: UndoLog::default(),
     };
     engine.refresh_core(resource);
-    for (index, op) in patch.operations.iter().enumerate() {
+    for (index, op) in operations.enumerate() {
         // `schemas` changes only through a path-less value or a `schemas` path.
         if index > 0 && op.path.as_deref().is_none_or(names_schemas) {
             engine.refresh_core(resource);
@@ -206,9 +269,25 @@ impl<'a> Engine<'a> {
             .attribute(self.core.as_slice(), t.urn, t.name, sub)
     }
 
-    fn operation(&mut self, res: &mut Resource, op: &PatchOperation) -> Res<()> {
-        let kind = match &op.op {
-            PatchOpKind::Other(s) => match op.op.normalized() {
+    fn operation(&mut self, res: &mut Resource, op: Cow<'_, PatchOperation>) -> Res<()> {
+        // A borrowed operation lends its value (copied where it is stored), an owned one
+        // gives it (moved).
+        let owned;
+        let (op, path, value) = match op {
+            Cow::Borrowed(o) => (
+                &o.op,
+                o.path.as_deref(),
+                o.value.as_ref().map(Cow::Borrowed),
+            ),
+            Cow::Owned(PatchOperation {
+                op, path, value, ..
+            }) => {
+                owned = (op, path);
+                (&owned.0, owned.1.as_deref(), value.map(Cow::Owned))
+            }
+        };
+        let kind = match op {
+            PatchOpKind::Other(s) => match op.normalized() {
                 Some(k) if self.lenient => k,
                 Some(_) => {
                     return fail(
@@ -225,7 +304,7 @@ impl<'a> Engine<'a> {
             },
             k => k.clone(),
         };
-        let parsed = match op.path.as_deref() {
+        let parsed = match path {
             Some(p) if self.lenient && p.trim().is_empty() => None,
             Some(p) => Some(parse_path(p)?),
             None => None,
@@ -239,7 +318,7 @@ impl<'a> Engine<'a> {
                     ScimType::NoTarget,
                     "remove needs a path (RFC 7644 §3.5.2.2)",
                 ),
-                Some(path) => self.remove(res, path, op.value.as_ref()),
+                Some(path) => self.remove(res, path, value.as_deref()),
             },
             _ => {
                 let mode = if kind == PatchOpKind::Add {
@@ -249,10 +328,11 @@ impl<'a> Engine<'a> {
                 };
                 // RFC 7644 §3.5.2.1: "The operation MUST contain a "value" member whose
                 // content specifies the value to be added."
-                let Some(value) = op.value.as_ref() else {
+                let Some(value) = value else {
                     return fail(ScimType::InvalidValue, format!("`{kind}` needs a value"));
                 };
-                // The request is borrowed: what is stored is copied, once.
+                // A borrowed value is copied where it is stored, once; an owned one is
+                // moved there.
                 match path {
                     None => self.pathless(res, value, mode),
                     Some(path) => self.set_path(res, path, value, mode),
@@ -328,23 +408,23 @@ impl<'a> Engine<'a> {
     /// to be the resource itself. In this case, the "value" attribute SHALL contain a
     /// list of one or more attributes that are to be replaced."
     ///
-    /// The value is borrowed from the request and each attribute's value copied as it is
-    /// set (not the object of attributes as a whole, whose keys and index are not kept).
-    fn pathless(&mut self, res: &mut Resource, value: &Value, mode: Mode) -> Res<()> {
-        let Value::Object(attrs) = value else {
-            return fail(
+    /// Each attribute's value is stored as it is set (copied when borrowed), not the
+    /// object of attributes as a whole, whose keys and index are not kept.
+    fn pathless(&mut self, res: &mut Resource, value: Val<'_>, mode: Mode) -> Res<()> {
+        let attrs = entries(value).or_else(|value| {
+            fail(
                 ScimType::InvalidValue,
                 format!(
                     "without a path, the value must be an object of attributes, not {}",
-                    json_type_name(value)
+                    json_type_name(&value)
                 ),
-            );
-        };
+            )
+        })?;
         for (key, v) in attrs {
             if key.eq_ignore_ascii_case("schemas") {
-                self.merge_schemas(res, v)?;
-            } else if has_urn_prefix(key) {
-                self.pathless_urn_key(res, key, v, mode)?;
+                self.merge_schemas(res, &v)?;
+            } else if has_urn_prefix(&key) {
+                self.pathless_urn_key(res, &key, v, mode)?;
             } else if key.contains('.') {
                 if !self.lenient {
                     return fail(
@@ -352,13 +432,13 @@ impl<'a> Engine<'a> {
                         format!("`{key}` is not an attribute name (lenient mode reads dotted keys as paths)"),
                     );
                 }
-                let path = parse_path(key)?;
+                let path = parse_path(&key)?;
                 self.set_path(res, path.view(), v, mode)?;
             } else {
                 let t = Target {
                     ext: None,
                     urn: None,
-                    name: key,
+                    name: &key,
                 };
                 self.set_attr(res, &t, None, None, v, mode)?;
             }
@@ -372,13 +452,13 @@ impl<'a> Engine<'a> {
         &mut self,
         res: &mut Resource,
         key: &str,
-        v: &Value,
+        v: Val<'_>,
         mode: Mode,
     ) -> Res<()> {
         let known = self.registry.schema(key).is_some();
         if known && !self.registry.is_extension(key) {
             // `{"urn:...:core:2.0:User": {"userName": ...}}`: top-level attributes.
-            let Value::Object(attrs) = v else {
+            let Ok(attrs) = entries(v) else {
                 return fail(
                     ScimType::InvalidValue,
                     format!("`{key}` must hold an object"),
@@ -388,7 +468,7 @@ impl<'a> Engine<'a> {
                 let t = Target {
                     ext: None,
                     urn: Some(key),
-                    name,
+                    name: &name,
                 };
                 self.set_attr(res, &t, None, None, v, mode)?;
             }
@@ -434,7 +514,7 @@ impl<'a> Engine<'a> {
         &mut self,
         res: &mut Resource,
         path: PathRef<'_>,
-        value: &Value,
+        value: Val<'_>,
         mode: Mode,
     ) -> Res<()> {
         match self.resolve(res, path)? {
@@ -449,23 +529,23 @@ impl<'a> Engine<'a> {
         &mut self,
         res: &mut Resource,
         ext: Key<'a>,
-        value: &Value,
+        value: Val<'_>,
         mode: Mode,
     ) -> Res<()> {
-        let Value::Object(attrs) = value else {
-            return fail(
+        let attrs = entries(value).or_else(|value| {
+            fail(
                 ScimType::InvalidValue,
                 format!(
                     "the extension `{ext}` takes an object of attributes, not {}",
-                    json_type_name(value)
+                    json_type_name(&value)
                 ),
-            );
-        };
+            )
+        })?;
         for (name, v) in attrs {
             let t = Target {
                 ext: Some(ext.clone()),
                 urn: Some(&ext),
-                name,
+                name: &name,
             };
             self.set_attr(res, &t, None, None, v, mode)?;
         }
@@ -478,48 +558,53 @@ impl<'a> Engine<'a> {
         t: &Target<'a, '_>,
         filter: Option<&Filter>,
         sub: Option<&str>,
-        value: &Value,
+        value: Val<'_>,
         mode: Mode,
     ) -> Res<()> {
         let def = self.def(t, None);
-        // The request is borrowed: what is stored is copied, once.
+        // What is stored is copied from a borrowed request, once, or moved from an owned
+        // one.
         match (filter, sub) {
-            (Some(filter), sub) => self.set_filtered(res, t, def, filter, sub, value.clone()),
-            (None, Some(sub)) => self.set_sub(res, t, def, sub, value.clone(), mode),
-            (None, None) => match value {
-                Value::Object(subs)
-                    if def.is_none_or(|d| {
+            (Some(filter), sub) => self.set_filtered(res, t, def, filter, sub, value.into_owned()),
+            (None, Some(sub)) => self.set_sub(res, t, def, sub, value.into_owned(), mode),
+            (None, None) => {
+                if value.is_object()
+                    && def.is_none_or(|d| {
                         *d.attr_type() == AttributeType::Complex && !d.is_multi_valued()
-                    }) && matches!(current(res, t), Some(Value::Object(_))) =>
+                    })
+                    && matches!(current(res, t), Some(Value::Object(_)))
                 {
-                    self.merge_borrowed(res, t, def, subs)
+                    let Ok(subs) = entries(value) else {
+                        unreachable!("checked to be an object")
+                    };
+                    return self.merge_entries(res, t, def, subs);
                 }
-                _ => self.set_whole(res, t, def, value.clone(), mode),
-            },
+                self.set_whole(res, t, def, value.into_owned(), mode)
+            }
         }
     }
 
     /// What `set_whole` does with an object on an existing complex value (prepare it,
-    /// then merge it), copying only the sub-attributes' values out of the request, not
-    /// the object that holds them.
-    fn merge_borrowed(
+    /// then merge it), storing only the sub-attributes' values, not the object that
+    /// holds them.
+    fn merge_entries(
         &mut self,
         res: &mut Resource,
         t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
-        subs: &Map<String, Value>,
+        subs: Entries<'_>,
     ) -> Res<()> {
         // Every value is prepared (type-checked) before any is merged, as `set_whole`
         // does.
         let mut prepared = Vec::with_capacity(subs.len());
         for (k, v) in subs {
-            let mut v = v.clone();
-            let name = match def.and_then(|d| d.sub_attribute(k)) {
+            let mut v = v.into_owned();
+            let name = match def.and_then(|d| d.sub_attribute(&k)) {
                 Some(sd) => {
                     self.prepare_sub(&mut v, sd, &SubName(t, &sd.name))?;
-                    sd.name.as_str()
+                    Cow::Borrowed(sd.name.as_str())
                 }
-                None => k.as_str(),
+                None => k,
             };
             prepared.push((name, v));
         }
@@ -1830,6 +1915,48 @@ fn names_schemas(path: &str) -> bool {
 
 fn has_urn_prefix(key: &str) -> bool {
     key.len() > 4 && key.as_bytes()[..4].eq_ignore_ascii_case(b"urn:")
+}
+
+/// An operation's value: borrowed from the request ([`apply_with`]), copied where it
+/// is stored, or owned ([`apply_owned_with`]), moved there.
+type Val<'v> = Cow<'v, Value>;
+
+/// The entries of an object [`Val`], each as a [`Val`] of its own.
+enum Entries<'v> {
+    Borrowed(serde_json::map::Iter<'v>),
+    Owned(serde_json::map::IntoIter),
+}
+
+impl<'v> Iterator for Entries<'v> {
+    type Item = (Cow<'v, str>, Val<'v>);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Entries::Borrowed(it) => it
+                .next()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v))),
+            Entries::Owned(it) => it.next().map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Entries::Borrowed(it) => it.size_hint(),
+            Entries::Owned(it) => it.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
+
+/// The entries of `value` when it is an object, else `value` back.
+fn entries(value: Val<'_>) -> std::result::Result<Entries<'_>, Val<'_>> {
+    match value {
+        Cow::Borrowed(Value::Object(m)) => Ok(Entries::Borrowed(m.iter())),
+        Cow::Owned(Value::Object(m)) => Ok(Entries::Owned(m.into_iter())),
+        other => Err(other),
+    }
 }
 
 #[cfg(test)]

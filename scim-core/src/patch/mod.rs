@@ -100,7 +100,7 @@ mod lenient;
 mod undo;
 mod value;
 
-pub use apply::{apply, apply_with};
+pub use apply::{apply, apply_owned, apply_owned_with, apply_with};
 pub use diff::{diff, diff_messages};
 
 /// Options of [`apply_with`]. The default is strict RFC 7644.

@@ -37,11 +37,31 @@ fn request(name: &str) -> PatchOp {
 }
 
 fn apply(r: &mut Resource, p: &PatchOp) -> Result<(), Error> {
-    patch::apply(r, p, SchemaRegistry::core())
+    both(r, p, &ApplyOptions::strict())
 }
 
 fn lenient(r: &mut Resource, p: &PatchOp) -> Result<(), Error> {
-    patch::apply_with(r, p, SchemaRegistry::core(), &ApplyOptions::lenient())
+    both(r, p, &ApplyOptions::lenient())
+}
+
+/// `apply_with` on `r`, after checking that `apply_owned_with` on a copy (taking a copy
+/// of `p`) gives the same resource and the same error: every test of this file checks
+/// both entry points.
+fn both(r: &mut Resource, p: &PatchOp, options: &ApplyOptions) -> Result<(), Error> {
+    let mut owned = r.clone();
+    let by_value = patch::apply_owned_with(&mut owned, p.clone(), SchemaRegistry::core(), options);
+    let by_ref = patch::apply_with(r, p, SchemaRegistry::core(), options);
+    assert_eq!(&owned, r, "apply_owned and apply differ");
+    match (&by_value, &by_ref) {
+        (Ok(()), Ok(())) => {}
+        (Err(a), Err(b)) => {
+            assert_eq!(a.to_string(), b.to_string());
+            assert_eq!(a.operation_index(), b.operation_index());
+            assert_eq!(a.scim_type(), b.scim_type());
+        }
+        _ => panic!("apply_owned gave {by_value:?}, apply {by_ref:?}"),
+    }
+    by_ref
 }
 
 /// Applies `operations` to `r` and returns it.
@@ -1209,7 +1229,16 @@ mod properties {
             let options = ApplyOptions { lenient: lenient_mode };
             let p = ops(Value::Array(operations.clone()));
             let mut r = base.clone();
-            match patch::apply_with(&mut r, &p, SchemaRegistry::core(), &options) {
+            let mut owned = base.clone();
+            let by_value = patch::apply_owned_with(&mut owned, p.clone(), SchemaRegistry::core(), &options);
+            let by_ref = patch::apply_with(&mut r, &p, SchemaRegistry::core(), &options);
+            // apply_owned is the same engine: same result, same error.
+            prop_assert_eq!(&owned, &r);
+            prop_assert_eq!(
+                by_value.as_ref().map_err(|e| (e.to_string(), e.operation_index())),
+                by_ref.as_ref().map_err(|e| (e.to_string(), e.operation_index()))
+            );
+            match by_ref {
                 Err(e) => {
                     prop_assert_eq!(&r, &base);
                     let i = e.operation_index().unwrap();
