@@ -17,7 +17,7 @@ use crate::resource::{
     entry_ci_mut, get_ci, get_ci_mut, json_type_name, key_ci, PatchOp, PatchOpKind, PatchOperation,
     Resource,
 };
-use crate::schema::{Attribute, AttributeType, Mutability, SchemaRegistry};
+use crate::schema::{Attribute, AttributeType, Known, Mutability, SchemaRegistry};
 use crate::urn;
 
 /// Applies `patch` to `resource` per RFC 7644 §3.5.2, strictly (see [`apply_with`]).
@@ -174,6 +174,8 @@ struct Target<'a, 'p> {
     urn: Option<&'p str>,
     /// The attribute name, as given.
     name: &'p str,
+    /// The schema of `urn`, when the registry knows it.
+    schema: Option<Known<'a>>,
 }
 
 impl Display for Target<'_, '_> {
@@ -193,47 +195,64 @@ enum Resolved<'a, 'p> {
     Extension(Key<'a>),
 }
 
-/// The core (non-extension) schemas a resource lists that the registry knows: a
+/// The core (non-extension) schemas a resource lists that the registry knows, resolved
+/// once per request (their spelling in the registry and their position in it): a
 /// resource lists one, so up to four are kept inline (no allocation per apply).
 #[derive(Default)]
 struct CoreSchemas<'a> {
-    inline: [&'a str; 4],
+    ids: [&'a str; 4],
+    at: [usize; 4],
     len: usize,
     /// All of them, once there are more than four.
-    spill: Vec<&'a str>,
+    spill_ids: Vec<&'a str>,
+    spill_at: Vec<usize>,
 }
 
 impl<'a> CoreSchemas<'a> {
     fn clear(&mut self) {
         self.len = 0;
-        self.spill.clear();
+        self.spill_ids.clear();
+        self.spill_at.clear();
     }
 
-    fn push(&mut self, id: &'a str) {
-        if self.len < self.inline.len() {
-            self.inline[self.len] = id;
+    fn push(&mut self, id: &'a str, at: usize) {
+        if self.len < self.ids.len() {
+            self.ids[self.len] = id;
+            self.at[self.len] = at;
         } else {
-            if self.spill.is_empty() {
-                self.spill.extend_from_slice(&self.inline);
+            if self.spill_ids.is_empty() {
+                self.spill_ids.extend_from_slice(&self.ids);
+                self.spill_at.extend_from_slice(&self.at);
             }
-            self.spill.push(id);
+            self.spill_ids.push(id);
+            self.spill_at.push(at);
         }
         self.len += 1;
     }
 
-    fn as_slice(&self) -> &[&'a str] {
-        if self.len <= self.inline.len() {
-            &self.inline[..self.len]
+    /// Their URNs, as the registry spells them.
+    fn ids(&self) -> &[&'a str] {
+        if self.len <= self.ids.len() {
+            &self.ids[..self.len]
         } else {
-            &self.spill
+            &self.spill_ids
+        }
+    }
+
+    /// Their positions in the registry.
+    fn positions(&self) -> &[usize] {
+        if self.len <= self.at.len() {
+            &self.at[..self.len]
+        } else {
+            &self.spill_at
         }
     }
 }
 
 struct Engine<'a> {
     registry: &'a SchemaRegistry,
-    /// The core (non-extension) schemas the resource lists that the registry knows, as
-    /// the registry spells them: where top-level attributes are looked up.
+    /// The core (non-extension) schemas the resource lists that the registry knows:
+    /// where top-level attributes are looked up.
     core: CoreSchemas<'a>,
     lenient: bool,
     undo: UndoLog<'a>,
@@ -250,23 +269,24 @@ impl<'a> Engine<'a> {
             _ => &[],
         };
         for id in ids.iter().filter_map(Value::as_str) {
-            // The usual spellings need no registry look-up: a schema the registry does
-            // not know is skipped by its look-ups anyway.
-            if let Some(known) = [urn::USER, urn::GROUP].into_iter().find(|u| *u == id) {
-                self.core.push(known);
-            } else if id == urn::ENTERPRISE_USER || urn::is_extension(id) {
+            // The enterprise extension, the usual one, needs no registry look-up.
+            if id == urn::ENTERPRISE_USER {
                 continue;
-            } else if let Some(schema) = self.registry.schema(id) {
-                if !urn::is_extension(&schema.id) {
-                    self.core.push(schema.id.as_str());
-                }
+            }
+            match self.registry.known(id) {
+                Some(k) if !k.extension => self.core.push(k.id, k.at),
+                _ => {}
             }
         }
     }
 
     fn def(&self, t: &Target<'a, '_>, sub: Option<&str>) -> Option<&'a Attribute> {
-        self.registry
-            .attribute(self.core.as_slice(), t.urn, t.name, sub)
+        match t.urn {
+            Some(_) => self.registry.schema_attribute(t.schema?.at, t.name, sub),
+            None => self
+                .registry
+                .top_level_attribute_in(self.core.positions(), t.name, sub),
+        }
     }
 
     fn operation(&mut self, res: &mut Resource, op: Cow<'_, PatchOperation>) -> Res<()> {
@@ -350,21 +370,23 @@ impl<'a> Engine<'a> {
                 ext: None,
                 urn: None,
                 name: path.name,
+                schema: None,
             }));
         };
+        // The URN's schema is looked up once for the operation.
+        let known = self.registry.known(urn);
         // `urn:...:enterprise:2.0:User` parses as URN `urn:...:enterprise:2.0` and name
         // `User`: a whole extension, unless the URN's schema defines such an attribute.
         if path.filter.is_none()
             && path.sub.is_none()
-            && self
-                .registry
-                .attribute(self.core.as_slice(), Some(urn), path.name, None)
+            && known
+                .and_then(|k| self.registry.schema_attribute(k.at, path.name, None))
                 .is_none()
         {
             let full = path.full_name();
-            match self.registry.schema(&full) {
-                Some(_) if self.registry.is_extension(&full) => {
-                    return Ok(Resolved::Extension(self.ext_key(res, &full)))
+            match self.registry.known(&full) {
+                Some(k) if k.extension => {
+                    return Ok(Resolved::Extension(self.ext_key(res, &full, Some(k.id))))
                 }
                 Some(_) => {
                     return fail(
@@ -373,27 +395,27 @@ impl<'a> Engine<'a> {
                     )
                 }
                 None if res.key(&full).is_some() || res.has_schema(&full) => {
-                    return Ok(Resolved::Extension(self.ext_key(res, &full)))
+                    return Ok(Resolved::Extension(self.ext_key(res, &full, None)))
                 }
                 None => {}
             }
         }
         let top_level = urn::is_core_resource_schema(urn)
-            || match self.registry.schema(urn) {
-                Some(_) => !self.registry.is_extension(urn),
+            || match known {
+                Some(k) => !k.extension,
                 None => res.has_schema(urn) && !urn::is_extension(urn),
             };
         Ok(Resolved::Attr(Target {
-            ext: (!top_level).then(|| self.ext_key(res, urn)),
+            ext: (!top_level).then(|| self.ext_key(res, urn, known.map(|k| k.id))),
             urn: Some(urn),
             name: path.name,
+            schema: known,
         }))
     }
 
     /// The key of the extension object `urn`: the stored one, else the registry's
-    /// spelling, else as given.
-    fn ext_key(&self, res: &Resource, urn: &str) -> Key<'a> {
-        let known = self.registry.schema(urn).map(|s| s.id.as_str());
+    /// spelling (`known`), else as given.
+    fn ext_key(&self, res: &Resource, urn: &str, known: Option<&'a str>) -> Key<'a> {
         match res.key(urn) {
             Some(stored) => undo::key(stored, known),
             None => known.map_or_else(|| Cow::Owned(urn.to_owned()), Cow::Borrowed),
@@ -439,6 +461,7 @@ impl<'a> Engine<'a> {
                     ext: None,
                     urn: None,
                     name: &key,
+                    schema: None,
                 };
                 self.set_attr(res, &t, None, None, v, mode)?;
             }
@@ -455,8 +478,8 @@ impl<'a> Engine<'a> {
         v: Val<'_>,
         mode: Mode,
     ) -> Res<()> {
-        let known = self.registry.schema(key).is_some();
-        if known && !self.registry.is_extension(key) {
+        let known = self.registry.known(key);
+        if known.is_some_and(|k| !k.extension) {
             // `{"urn:...:core:2.0:User": {"userName": ...}}`: top-level attributes.
             let Ok(attrs) = entries(v) else {
                 return fail(
@@ -469,19 +492,17 @@ impl<'a> Engine<'a> {
                     ext: None,
                     urn: Some(key),
                     name: &name,
+                    schema: known,
                 };
                 self.set_attr(res, &t, None, None, v, mode)?;
             }
             return Ok(());
         }
-        let extension = known
-            || (self
-                .registry
-                .attribute_at(self.core.as_slice(), key)
-                .is_none()
+        let extension = known.is_some()
+            || (self.registry.attribute_at(self.core.ids(), key).is_none()
                 && (v.is_object() || res.key(key).is_some() || res.has_schema(key)));
         if extension {
-            let ext = self.ext_key(res, key);
+            let ext = self.ext_key(res, key, known.map(|k| k.id));
             self.set_extension(res, ext, v, mode)
         } else {
             let path = parse_path(key)?;
@@ -541,11 +562,13 @@ impl<'a> Engine<'a> {
                 ),
             )
         })?;
+        let schema = self.registry.known(&ext);
         for (name, v) in attrs {
             let t = Target {
                 ext: Some(ext.clone()),
                 urn: Some(&ext),
                 name: &name,
+                schema,
             };
             self.set_attr(res, &t, None, None, v, mode)?;
         }
@@ -1028,9 +1051,12 @@ impl<'a> Engine<'a> {
         };
         let items = array_mut(res, &t.ext, &key);
         let start = items.len();
-        let mut touched = Vec::new();
+        // The values merged into existing ones (rare: no allocation otherwise); the
+        // appended ones are `start..`.
+        let mut merged = Vec::new();
         let mut appended = false;
-        for v in values {
+        let mut values = values.into_iter();
+        while let Some(v) = values.next() {
             let Some(same) = find_existing(items, &v, def) else {
                 continue;
             };
@@ -1061,7 +1087,7 @@ impl<'a> Engine<'a> {
                             prev,
                         });
                     }
-                    touched.push(i);
+                    merged.push(i);
                 }
                 continue;
             }
@@ -1072,11 +1098,14 @@ impl<'a> Engine<'a> {
                     len: start,
                 });
                 appended = true;
+                // Room for this value and the ones after it, at once (at most one
+                // reallocation per operation, not one per doubling).
+                items.reserve_exact(1 + values.len());
             }
             items.push(v);
-            touched.push(items.len() - 1);
         }
-        self.fix_primary(res, t, &key, touched, start)
+        let end = items.len();
+        self.fix_primary(res, t, &key, merged.into_iter().chain(start..end), start)
     }
 
     /// RFC 7643 §2.4: "The primary attribute value "true" MUST appear no more than

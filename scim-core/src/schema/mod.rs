@@ -409,6 +409,17 @@ fn common() -> &'static Common {
     })
 }
 
+/// A schema of a registry found by [`SchemaRegistry::known`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Known<'r> {
+    /// Its position in the registry.
+    pub(crate) at: usize,
+    /// Its URN as the registry spells it.
+    pub(crate) id: &'r str,
+    /// True for an extension schema.
+    pub(crate) extension: bool,
+}
+
 /// A set of schema definitions, looked up by URN and by attribute path.
 ///
 /// [`SchemaRegistry::new`] holds the RFC 7643 core schemas; [`SchemaRegistry::core`] is a
@@ -575,15 +586,24 @@ impl SchemaRegistry {
         sub: Option<&str>,
     ) -> Option<&Attribute> {
         match urn {
-            Some(urn) => {
-                let entry = self.entry(urn)?;
-                match entry.lookup(name, sub) {
-                    Some(a) => Some(a),
-                    None if !entry.extension => self.common_attribute(name, sub),
-                    None => None,
-                }
-            }
+            Some(urn) => self.schema_attribute(self.position(urn)?, name, sub),
             None => self.top_level_attribute(resource_schemas, name, sub),
+        }
+    }
+
+    /// [`SchemaRegistry::attribute`] with a URN, the schema found with
+    /// [`SchemaRegistry::known`].
+    pub(crate) fn schema_attribute(
+        &self,
+        at: usize,
+        name: &str,
+        sub: Option<&str>,
+    ) -> Option<&Attribute> {
+        let entry = self.entries.get(at)?;
+        match entry.lookup(name, sub) {
+            Some(a) => Some(a),
+            None if !entry.extension => self.common_attribute(name, sub),
+            None => None,
         }
     }
 
@@ -593,13 +613,52 @@ impl SchemaRegistry {
         name: &str,
         sub: Option<&str>,
     ) -> Option<&Attribute> {
+        let core = resource_schemas
+            .iter()
+            .filter_map(|id| self.entry(id))
+            .filter(|e| !e.extension);
+        self.top_level_in(core, name, sub)
+    }
+
+    /// [`SchemaRegistry::attribute`] without a URN, for a resource whose core schemas
+    /// were resolved once with [`SchemaRegistry::known`] (PATCH looks attributes up on
+    /// every operation of a request: the schema URNs are not compared again each time).
+    pub(crate) fn top_level_attribute_in(
+        &self,
+        core: &[usize],
+        name: &str,
+        sub: Option<&str>,
+    ) -> Option<&Attribute> {
+        let core = core.iter().filter_map(|&i| self.entries.get(i));
+        self.top_level_in(core, name, sub)
+    }
+
+    /// The schema `id` (case-insensitively), resolved for repeated look-ups: its
+    /// position, its spelling and whether it is an extension.
+    pub(crate) fn known(&self, id: &str) -> Option<Known<'_>> {
+        let at = self.position(id)?;
+        let entry = &self.entries[at];
+        Some(Known {
+            at,
+            id: entry.schema.id.as_str(),
+            extension: entry.extension,
+        })
+    }
+
+    /// The top-level attribute `name` (and `sub`) in the first of `core` that defines it;
+    /// when `core` is empty (the resource lists no core schema the registry knows), in
+    /// the core resource schemas; then among the common attributes.
+    fn top_level_in<'s>(
+        &'s self,
+        core: impl Iterator<Item = &'s Entry>,
+        name: &str,
+        sub: Option<&str>,
+    ) -> Option<&'s Attribute> {
         let mut known_any = false;
-        for id in resource_schemas {
-            if let Some(entry) = self.entry(id).filter(|e| !e.extension) {
-                known_any = true;
-                if let Some(i) = entry.index.position(&entry.schema.attributes, name) {
-                    return entry.index.resolve(&entry.schema.attributes, i, sub);
-                }
+        for entry in core {
+            known_any = true;
+            if let Some(i) = entry.index.position(&entry.schema.attributes, name) {
+                return entry.index.resolve(&entry.schema.attributes, i, sub);
             }
         }
         if !known_any {
