@@ -7,9 +7,6 @@
 //! insensitive"; schema URNs are compared the same way (RFC 8141 §3.1 makes the `urn:`
 //! prefix and NID case-insensitive, and every server we know treats the rest so).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// Lower-cases the ASCII letters among eight bytes packed in a `u64`; other bytes
@@ -124,37 +121,24 @@ fn pad(rest: &[u8]) -> u64 {
     }
 }
 
-/// A `Hasher` for keys that are already well-mixed `u64` hashes.
-#[derive(Default)]
-pub(crate) struct PreHashed(u64);
-
-impl Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used by `u64` keys; fold anything else in for completeness.
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-const END: u32 = u32::MAX;
-
 /// A case-insensitive index over a list of names: name → position in the list.
 ///
 /// The names themselves stay in the caller's list (a `Vec<Attribute>`, a `Vec<Schema>`);
 /// the index holds only hashes and positions, and lookups take the list to confirm.
 /// When two names are equal ignoring case, the first one wins.
+///
+/// An open-addressed table (linear probing, at most half full) of `u64` slots: the high
+/// 32 bits of the name's [`fold_hash`] and the position + 1 (0: empty). A look-up is
+/// one hash, one or two slot loads and one folded comparison of the name found; a
+/// general-purpose hash map (SipHash or its SIMD probing) costs several times that for
+/// the 5–60 byte names of a schema.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CiIndex {
-    heads: HashMap<u64, u32, BuildHasherDefault<PreHashed>>,
-    /// For each position, the next position with the same hash (`END` ends the chain).
-    next: Vec<u32>,
+    slots: Vec<u64>,
+    /// The number of positions indexed: the position the next `push` takes.
+    len: usize,
+    /// The number of occupied slots (a name equal to an earlier one takes none).
+    used: usize,
 }
 
 impl CiIndex {
@@ -162,31 +146,58 @@ impl CiIndex {
     pub(crate) fn new<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> Self {
         let names: Vec<&str> = names.collect();
         let mut index = CiIndex {
-            heads: HashMap::with_capacity_and_hasher(names.len(), Default::default()),
-            next: vec![END; names.len()],
+            slots: vec![0; table_size(names.len())],
+            len: names.len(),
+            used: 0,
         };
-        // Insert from the back so that the first of equal names heads its chain.
-        for (i, name) in names.iter().enumerate().rev() {
-            index.link(i, name);
-        }
+        index.fill(|i| names.get(i).copied());
         index
     }
 
+    /// Links every position `0..len` whose name is not equal to an earlier one, in
+    /// order, into the (empty) table.
+    fn fill<'n>(&mut self, names: impl Fn(usize) -> Option<&'n str>) {
+        for i in 0..self.len {
+            if let Some(name) = names(i) {
+                if self.get(name, &names).is_none() {
+                    self.link(i, name);
+                }
+            }
+        }
+    }
+
     fn link(&mut self, i: usize, name: &str) {
-        let i = u32::try_from(i).unwrap_or(END);
-        let head = self.heads.entry(fold_hash(name)).or_insert(END);
-        self.next[i as usize] = *head;
-        *head = i;
+        // Positions beyond u32 are not indexed (no registry comes near).
+        let Some(slot) = u32::try_from(i + 1).ok() else {
+            return;
+        };
+        let h = fold_hash(name);
+        let mask = self.slots.len() - 1;
+        let mut j = h as usize & mask;
+        while self.slots[j] != 0 {
+            j = (j + 1) & mask;
+        }
+        self.slots[j] = (h >> 32) << 32 | u64::from(slot);
+        self.used += 1;
     }
 
     /// Adds the name at position `i` (which must be `len()`, the next position); it
     /// shadows nothing: an earlier equal name still wins.
     pub(crate) fn push<'n>(&mut self, name: &str, names: impl Fn(usize) -> Option<&'n str>) {
-        let i = self.next.len();
-        self.next.push(END);
-        if self.get(name, names).is_none() {
-            self.link(i, name);
+        let i = self.len;
+        self.len += 1;
+        if self.get(name, &names).is_some() {
+            return;
         }
+        if 2 * (self.used + 1) > self.slots.len() {
+            // Grow: relink every position, in order, into a table twice the size.
+            self.slots = vec![0; table_size(self.used + 1)];
+            self.used = 0;
+            self.len = i;
+            self.fill(&names);
+            self.len = i + 1;
+        }
+        self.link(i, name);
     }
 
     /// The position of `name` (case-insensitively); `names(i)` gives the i-th name.
@@ -196,15 +207,33 @@ impl CiIndex {
         name: &str,
         names: impl Fn(usize) -> Option<&'n str>,
     ) -> Option<usize> {
-        let mut i = *self.heads.get(&fold_hash(name))?;
-        while i != END {
-            if names(i as usize).is_some_and(|n| eq_fold(n, name)) {
-                return Some(i as usize);
-            }
-            i = self.next[i as usize];
+        if self.slots.is_empty() {
+            return None;
         }
-        None
+        let h = fold_hash(name);
+        let tag = h >> 32;
+        let mask = self.slots.len() - 1;
+        let mut j = h as usize & mask;
+        loop {
+            let slot = *self.slots.get(j)?;
+            if slot == 0 {
+                return None;
+            }
+            if slot >> 32 == tag {
+                let i = (slot as u32 - 1) as usize;
+                if names(i).is_some_and(|n| eq_fold(n, name)) {
+                    return Some(i);
+                }
+            }
+            j = (j + 1) & mask;
+        }
     }
+}
+
+/// Slots for `n` names: a power of two, at least twice `n` (so a probe always ends on an
+/// empty slot), at least 8.
+fn table_size(n: usize) -> usize {
+    (2 * n).next_power_of_two().max(8)
 }
 
 #[cfg(test)]
@@ -274,5 +303,38 @@ mod tests {
         let more = ["emails", "name", "EMAILS", "title", "nickName"];
         index.push("nickName", |i| more.get(i).copied());
         assert_eq!(index.get("NICKNAME", |i| more.get(i).copied()), Some(4));
+        assert_eq!(index.get("emails", |i| more.get(i).copied()), Some(0));
+    }
+
+    /// Pushing past the table's size relinks every name: all are still found, the first
+    /// of equal names wins, and absent names are missed.
+    #[test]
+    fn index_grows_and_keeps_every_name() {
+        let mut names: Vec<String> = Vec::new();
+        let mut index = CiIndex::new(std::iter::empty());
+        for i in 0..300 {
+            let name = if i % 7 == 3 {
+                // Equal, ignoring case, to an earlier name.
+                format!("ATTR{}", i - 1)
+            } else {
+                format!("attr{i}")
+            };
+            names.push(name);
+            let at = |j: usize| names.get(j).map(String::as_str);
+            index.push(&names[i], at);
+        }
+        let at = |j: usize| names.get(j).map(String::as_str);
+        for (i, name) in names.iter().enumerate() {
+            let first = names.iter().position(|n| n.eq_ignore_ascii_case(name));
+            assert_eq!(index.get(name, at), first, "{name}");
+            assert_eq!(
+                index.get(&name.to_uppercase(), at),
+                Some(first.unwrap()),
+                "{i}"
+            );
+        }
+        assert_eq!(index.get("attr300", at), None);
+        assert_eq!(index.get("", at), None);
+        assert_eq!(CiIndex::default().get("x", at), None);
     }
 }
