@@ -444,6 +444,9 @@ pub struct SchemaRegistry {
     fallback: Vec<usize>,
     /// Whether the common attributes of RFC 7643 §3.1 are known (not in an empty registry).
     with_common: bool,
+    /// Positions of the User and Group schemas, the URNs resources list most: found by
+    /// [`SchemaRegistry::known`] with one exact comparison instead of a folded one.
+    user_group: [Option<usize>; 2],
 }
 
 impl SchemaRegistry {
@@ -504,6 +507,7 @@ impl SchemaRegistry {
             .iter()
             .filter_map(|id| self.position(id))
             .collect();
+        self.user_group = [self.position(urn::USER), self.position(urn::GROUP)];
     }
 
     #[inline]
@@ -636,7 +640,14 @@ impl SchemaRegistry {
     /// The schema `id` (case-insensitively), resolved for repeated look-ups: its
     /// position, its spelling and whether it is an extension.
     pub(crate) fn known(&self, id: &str) -> Option<Known<'_>> {
-        let at = self.position(id)?;
+        // The usual spellings first (what `position` would find for them).
+        let at = if id == urn::USER {
+            self.user_group[0]?
+        } else if id == urn::GROUP {
+            self.user_group[1]?
+        } else {
+            self.position(id)?
+        };
         let entry = &self.entries[at];
         Some(Known {
             at,
@@ -739,5 +750,40 @@ mod tests {
         assert!(a.is_case_exact());
         assert!(r.attribute_at(&[], "urn:EXAMPLE:Widget:tags").is_some());
         assert!(r.attribute_at(&["urn:example:Widget"], "missing").is_none());
+    }
+
+    /// `known` (with its remembered User and Group positions) finds what `position`
+    /// finds, in the core registry, an empty one, and one whose User was replaced or
+    /// added after other schemas.
+    #[test]
+    fn known_agrees_with_position() {
+        let mut custom = SchemaRegistry::empty();
+        custom.add(serde_json::from_value(json!({"id": "urn:example:Widget"})).unwrap());
+        custom.add(serde_json::from_value(json!({"id": urn::USER, "attributes": []})).unwrap());
+        let mut replaced = SchemaRegistry::new();
+        replaced.add(serde_json::from_value(json!({"id": urn::USER})).unwrap());
+        let ids = [
+            urn::USER,
+            urn::GROUP,
+            urn::ENTERPRISE_USER,
+            "URN:ietf:params:scim:schemas:core:2.0:user",
+            "urn:example:Widget",
+            "urn:example:none",
+        ];
+        for r in [
+            SchemaRegistry::core(),
+            &SchemaRegistry::empty(),
+            &custom,
+            &replaced,
+        ] {
+            for id in ids {
+                let k = r.known(id);
+                assert_eq!(k.map(|k| k.at), r.position(id), "{id}");
+                if let Some(k) = k {
+                    assert!(k.id.eq_ignore_ascii_case(id));
+                    assert_eq!(k.extension, urn::is_extension(k.id));
+                }
+            }
+        }
     }
 }
