@@ -934,7 +934,10 @@ impl<'a> Engine<'a> {
         let Value::Object(subs) = element else {
             unreachable!("an object stays an object")
         };
-        let Some((key, Value::Array(items))) = current_entry(res, t) else {
+        // One look-up of the attribute, for the checks and the changes.
+        let Some((key, Value::Array(items))) =
+            container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name))
+        else {
             return fail(ScimType::NoTarget, format!("`{t}` has no values"));
         };
         let key = stored_key(key, def);
@@ -967,7 +970,6 @@ impl<'a> Engine<'a> {
         let Some(last) = (0..indices.len()).rev().find(|&row| marks.any(row)) else {
             return Ok(());
         };
-        let items = array_mut(res, &t.ext, &key);
         let mut emptied = Vec::new();
         let mut subs = Some(subs);
         for (row, &i) in indices.iter().enumerate().take(last + 1) {
@@ -1008,9 +1010,9 @@ impl<'a> Engine<'a> {
             .enumerate()
             .filter(|&(row, _)| marks.any(row))
             .map(|(_, &i)| i);
-        self.fix_primary(res, t, &key, touched, usize::MAX)?;
+        self.fix_primary(items, t, &key, touched, usize::MAX)?;
         if !emptied.is_empty() {
-            self.remove_elements(res, t, def, key.clone(), &emptied)?;
+            self.remove_elements(res, t, def, &emptied)?;
         }
         Ok(())
     }
@@ -1026,30 +1028,34 @@ impl<'a> Engine<'a> {
     ) -> Res<()> {
         self.check_new_values(&mut values, def, t)?;
         one_primary(&values, t)?;
-        let key = match current_entry(res, t) {
-            Some((key, Value::Array(_))) => stored_key(key, def),
-            Some((key, _)) => {
-                // A single value stored where the schema says multi-valued: make it a
-                // list before appending.
+        // One look-up of the attribute (two when it is created).
+        let found = container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name));
+        let (key, items) = match found {
+            Some((key, slot)) => {
                 let key = stored_key(key, def);
-                let slot = container_mut(res, &t.ext)
-                    .and_then(|m| get_ci_mut(m, &key))
-                    .expect("the attribute exists");
-                let prev = slot.take();
-                *slot = Value::Array(vec![prev.clone()]);
-                self.undo.push(Change::Set {
-                    ext: t.ext.clone(),
-                    key: key.clone(),
-                    prev,
-                });
-                key
+                if !slot.is_array() {
+                    // A single value stored where the schema says multi-valued: make it
+                    // a list before appending.
+                    let prev = slot.take();
+                    *slot = Value::Array(vec![prev.clone()]);
+                    self.undo.push(Change::Set {
+                        ext: t.ext.clone(),
+                        key: key.clone(),
+                        prev,
+                    });
+                }
+                let Value::Array(items) = slot else {
+                    unreachable!("made an array above")
+                };
+                (key, items)
             }
             None => {
                 self.put(res, t, def, Value::Array(Vec::new()))?;
-                stored_key(current_entry(res, t).expect("just created").0, def)
+                let key = stored_key(current_entry(res, t).expect("just created").0, def);
+                let items = array_mut(res, &t.ext, &key);
+                (key, items)
             }
         };
-        let items = array_mut(res, &t.ext, &key);
         let start = items.len();
         // The values merged into existing ones (rare: no allocation otherwise); the
         // appended ones are `start..`.
@@ -1105,7 +1111,7 @@ impl<'a> Engine<'a> {
             items.push(v);
         }
         let end = items.len();
-        self.fix_primary(res, t, &key, merged.into_iter().chain(start..end), start)
+        self.fix_primary(items, t, &key, merged.into_iter().chain(start..end), start)
     }
 
     /// RFC 7643 §2.4: "The primary attribute value "true" MUST appear no more than
@@ -1114,13 +1120,12 @@ impl<'a> Engine<'a> {
     /// append's).
     fn fix_primary(
         &mut self,
-        res: &mut Resource,
+        items: &mut [Value],
         t: &Target<'a, '_>,
         key: &Key<'a>,
         touched: impl IntoIterator<Item = usize>,
         fresh: usize,
     ) -> Res<()> {
-        let items = array_mut(res, &t.ext, key);
         let mut primary = None;
         for i in touched {
             if is_primary(&items[i]) && primary != Some(i) {
@@ -1291,9 +1296,7 @@ impl<'a> Engine<'a> {
                         // other values remain after removal of the selected values, the
                         // multi-valued attribute SHALL be considered unassigned."
                         self.allow_removal(def, &t, res)?;
-                        let key = current_entry(res, &t).expect("matched values exist").0;
-                        let key = stored_key(key, def);
-                        self.remove_elements(res, &t, def, key, &matches)
+                        self.remove_elements(res, &t, def, &matches)
                     }
                 }
             }
@@ -1334,8 +1337,7 @@ impl<'a> Engine<'a> {
                         return Ok(());
                     }
                     self.allow_removal(def, &t, res)?;
-                    let key = stored_key(current_entry(res, &t).expect("exists").0, def);
-                    self.remove_elements(res, &t, def, key, &matches)
+                    self.remove_elements(res, &t, def, &matches)
                 }
                 _ => self.delete(res, &t, def),
             },
@@ -1360,17 +1362,21 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    /// Removes the values at `indices` (ascending) of the array `key`; the attribute
-    /// when none is left.
+    /// Removes the values at `indices` (ascending) of the multi-valued `attr`; the
+    /// attribute when none is left.
     fn remove_elements(
         &mut self,
         res: &mut Resource,
         t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
-        key: Key<'a>,
         indices: &[usize],
     ) -> Res<()> {
-        let items = array_mut(res, &t.ext, &key);
+        let Some((key, Value::Array(items))) =
+            container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name))
+        else {
+            return fail(ScimType::NoTarget, format!("`{t}` has no values"));
+        };
+        let key = stored_key(key, def);
         let mut removed = Vec::with_capacity(indices.len());
         let mut next = indices.iter().peekable();
         let mut i = 0;
