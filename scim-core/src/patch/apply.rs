@@ -1899,26 +1899,27 @@ fn plain_path(text: &str) -> Option<PathRef<'_>> {
         None => (None, text),
     };
     if let Some(u) = urn {
-        let odd = |b: u8| matches!(b, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n');
-        if u.len() <= 4 || u.bytes().any(odd) {
+        if u.len() <= 4 || u.bytes().any(|b| CLASS[usize::from(b)] & ODD != 0) {
             return None;
         }
     }
     // RFC 7643 §2.1: ATTRNAME = ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA
-    // (and `$ref`); at most one "." between the name and the sub-attribute.
+    // (and `$ref`); at most one "." between the name and the sub-attribute. One table
+    // look-up per byte.
     let mut dot = None;
     let mut start = true;
     for (i, &b) in rest.as_bytes().iter().enumerate() {
-        let ok = match b {
-            b'.' if dot.is_none() && !start => {
-                dot = Some(i);
-                start = true;
-                continue;
-            }
-            b'$' => start,
-            b if b.is_ascii_alphabetic() => true,
-            b'-' | b'_' | b'0'..=b'9' => !start,
-            _ => false,
+        let class = CLASS[usize::from(b)];
+        let ok = if class & ALPHA != 0 {
+            true
+        } else if class & NAME_CHAR != 0 {
+            !start
+        } else if b == b'.' && dot.is_none() && !start {
+            dot = Some(i);
+            start = true;
+            continue;
+        } else {
+            b == b'$' && start
         };
         if !ok {
             return None;
@@ -1941,6 +1942,33 @@ fn plain_path(text: &str) -> Option<PathRef<'_>> {
         text: sub.is_none().then_some(text),
     })
 }
+
+/// [`CLASS`] bit: an ASCII letter.
+const ALPHA: u8 = 1;
+/// [`CLASS`] bit: a digit, `-` or `_` (a name character that cannot start a name).
+const NAME_CHAR: u8 = 2;
+/// [`CLASS`] bit: a byte that sends a URN-qualified path to the grammar's parser.
+const ODD: u8 = 4;
+
+/// The class bits of each byte, for [`plain_path`].
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            ALPHA
+        } else if c.is_ascii_digit() || c == b'-' || c == b'_' {
+            NAME_CHAR
+        } else if matches!(c, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n') {
+            ODD
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 /// True for a path that starts with `schemas` (any case).
 fn names_schemas(path: &str) -> bool {
