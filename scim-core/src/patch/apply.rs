@@ -650,7 +650,9 @@ impl<'a> Engine<'a> {
                 Mode::Replace => self.delete(res, t, def),
             };
         }
-        let current = current(res, t);
+        // One look-up, mutable: read for the checks, replaced in place at the end.
+        let found = container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name));
+        let current = found.as_ref().map(|(_, v)| &**v);
         let multi = match def {
             Some(d) => d.is_multi_valued(),
             None => value.is_array() || current.is_some_and(Value::is_array),
@@ -727,7 +729,30 @@ impl<'a> Engine<'a> {
                 return Ok(());
             }
         }
-        self.put(res, t, def, value)
+        match found {
+            Some((key, slot)) => {
+                let key = stored_key(key, def);
+                let prev = std::mem::replace(slot, value);
+                self.undo.push(Change::Set {
+                    ext: t.ext.clone(),
+                    key,
+                    prev,
+                });
+                if let Some(ext) = &t.ext {
+                    // As `put` does (`ensure_extension` on an existing object).
+                    self.add_schema(res, ext);
+                }
+                Ok(())
+            }
+            None => {
+                if let Some(ext) = &t.ext {
+                    self.ensure_extension(res, ext)?;
+                }
+                let map = container_mut(res, &t.ext).expect("ensured above");
+                self.create(map, t, def, value);
+                Ok(())
+            }
+        }
     }
 
     /// RFC 7644 §3.5.2.3: "If the target location specifies a complex attribute, a set
@@ -1185,20 +1210,29 @@ impl<'a> Engine<'a> {
                     prev,
                 });
             }
-            None => {
-                // A new attribute takes the schema's canonical name.
-                let key: Key<'a> = match def {
-                    Some(d) => Cow::Borrowed(d.name.as_str()),
-                    None => Cow::Owned(t.name.to_owned()),
-                };
-                map.insert(key.clone().into_owned(), value);
-                self.undo.push(Change::Created {
-                    ext: t.ext.clone(),
-                    key,
-                });
-            }
+            None => self.create(map, t, def, value),
         }
         Ok(())
+    }
+
+    /// Adds `attr`, absent from `map` (its container), with `value`.
+    fn create(
+        &mut self,
+        map: &mut Map<String, Value>,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
+        value: Value,
+    ) {
+        // A new attribute takes the schema's canonical name.
+        let key: Key<'a> = match def {
+            Some(d) => Cow::Borrowed(d.name.as_str()),
+            None => Cow::Owned(t.name.to_owned()),
+        };
+        map.insert(key.clone().into_owned(), value);
+        self.undo.push(Change::Created {
+            ext: t.ext.clone(),
+            key,
+        });
     }
 
     /// Creates the extension object `ext` if absent, and lists its URN in `schemas`
