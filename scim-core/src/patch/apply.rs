@@ -767,17 +767,15 @@ impl<'a> Engine<'a> {
         def: Option<&'a Attribute>,
         subs: impl IntoIterator<Item = (K, Value)>,
     ) -> Res<()> {
-        let Some((key, Value::Object(_))) = current_entry(res, t) else {
+        let Some((key, Value::Object(object))) =
+            container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name))
+        else {
             return fail(
                 ScimType::InvalidPath,
                 format!("`{t}` is not a complex attribute"),
             );
         };
         let key = stored_key(key, def);
-        let map = container_mut(res, &t.ext).expect("the attribute exists");
-        let object = get_ci_mut(map, &key)
-            .and_then(Value::as_object_mut)
-            .expect("checked to be an object");
         // One pass: a sub-attribute that may not change fails the operation, and the
         // undo log restores the ones changed before it.
         let mut changed = false;
