@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::schema::index::cmp_fold;
+use crate::schema::index::cmp_same_len;
 use crate::urn;
 
 /// A SCIM resource or message that converts to and from a [`Resource`].
@@ -391,7 +391,13 @@ fn find_ci<'a, V>(
 ) -> Option<(&'a str, V)> {
     let mut folded = None;
     for (k, v) in entries {
-        match cmp_fold(k, name) {
+        // Most keys differ in length: that test alone stays in the loop, and the
+        // comparison of same-length keys is a call (inlining it would set up its
+        // constants before the loop on every look-up, for maps of a handful of keys).
+        if k.len() != name.len() {
+            continue;
+        }
+        match cmp_same_len(k, name) {
             Some(true) => return Some((k.as_str(), v)),
             Some(false) if folded.is_none() => folded = Some((k.as_str(), v)),
             _ => {}

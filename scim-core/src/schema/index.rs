@@ -59,11 +59,21 @@ pub(crate) fn fold_hash(s: &str) -> u64 {
     h ^ (h >> 29)
 }
 
-/// `a.eq_ignore_ascii_case(b)`, eight bytes at a time, inline (no `memcmp` call: the
-/// strings compared here are short, and a libc call costs more than the comparison).
+/// `a.eq_ignore_ascii_case(b)`, eight bytes at a time (no `memcmp` call: the strings
+/// compared here are short, and a libc call costs more than the comparison). The
+/// length test is inline, the comparison of same-length strings a call: inlined in a
+/// scan, it would set up its constants before the loop on every scan, which costs more
+/// than it saves over the handful of names a scan sees.
 #[inline(always)]
 pub(crate) fn eq_fold(a: &str, b: &str) -> bool {
-    cmp_fold(a, b).is_some()
+    a.len() == b.len() && cmp_same_len(a, b).is_some()
+}
+
+/// [`cmp_fold`] out of line, for scans that test lengths inline first (see
+/// [`eq_fold`]).
+#[inline(never)]
+pub(crate) fn cmp_same_len(a: &str, b: &str) -> Option<bool> {
+    cmp_fold(a, b)
 }
 
 /// How `a` compares with `b`: `None` when they differ even ignoring ASCII case,
