@@ -14,8 +14,8 @@ use crate::error::{Error, Result, ScimType};
 use crate::filter::Filter;
 use crate::path::Path;
 use crate::resource::{
-    entry_ci_mut, get_ci, get_ci_mut, json_type_name, key_ci, PatchOp, PatchOpKind, PatchOperation,
-    Resource,
+    entry_ci_mut, get_ci, get_ci_mut, index_ci, json_type_name, key_ci, PatchOp, PatchOpKind,
+    PatchOperation, Resource,
 };
 use crate::schema::{Attribute, AttributeType, Known, Mutability, SchemaRegistry};
 use crate::urn;
@@ -1440,7 +1440,8 @@ impl<'a> Engine<'a> {
         t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
     ) -> Res<()> {
-        let Some((key, cur)) = current_entry(res, t) else {
+        // One scan finds the attribute and its position (for the undo).
+        let Some((pos, key, cur)) = container(res, &t.ext).and_then(|m| index_ci(m, t.name)) else {
             return Ok(());
         };
         if !is_unassigned(cur) && !self.allow(def, t, Some(cur), None)? {
@@ -1448,7 +1449,6 @@ impl<'a> Engine<'a> {
         }
         let key = stored_key(key, def);
         let map = container_mut(res, &t.ext).expect("the attribute exists");
-        let pos = position(map, &key);
         let prev = map.shift_remove(&*key).expect("the attribute exists");
         let empty = map.is_empty();
         self.undo.push(Change::Deleted {

@@ -406,6 +406,16 @@ fn find_ci<'a, V>(
     folded
 }
 
+/// The position, stored key and value of the entry [`get_ci`] finds: one scan where
+/// [`get_ci`] and then a search for the key's position would make two.
+pub(crate) fn index_ci<'a>(
+    map: &'a Map<String, Value>,
+    name: &str,
+) -> Option<(usize, &'a str, &'a Value)> {
+    let entries = map.iter().enumerate().map(|(i, (k, v))| (k, (i, v)));
+    find_ci(entries, name).map(|(k, (i, v))| (i, k, v))
+}
+
 /// The stored key that equals `name` case-insensitively.
 pub(crate) fn key_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     get_ci(map, name).map(|(k, _)| k)
