@@ -5,9 +5,12 @@
 //!
 //! Mode `borrowed` (the default) measures `patch::apply` (the request borrowed, what is
 //! stored copied from it); `owned` measures `patch::apply_owned` (each apply takes its
-//! own copy of the request, made before the applies like the resource copies).
+//! own copy of the request, made before the applies like the resource copies);
+//! `borrowed-drop` measures `patch::apply` on each copy of the request and then its
+//! drop: what a service provider that decodes a request, applies it and drops it pays
+//! with `apply`, to set beside `owned`.
 //!
-//! `cargo run --profile bench --example patch_probe -p scim-core -- [name|all] [n] [borrowed|owned]`
+//! `cargo run --profile bench --example patch_probe -p scim-core -- [name|all] [n] [borrowed|owned|borrowed-drop]`
 
 use std::hint::black_box;
 
@@ -20,24 +23,39 @@ const REQUESTS: &str = include_str!("../../bench/compare/patch/requests.json");
 const USER: &str = include_str!("../tests/fixtures/rfc7643-8.3-enterprise-user.json");
 const GROUP: &str = include_str!("../tests/fixtures/rfc7643-8.4-group.json");
 
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Borrowed,
+    Owned,
+    BorrowedDrop,
+}
+
 /// The measured part: `patch` applied to each copy (`patch::apply`), or each copy of
-/// the request applied to its copy of the target (`patch::apply_owned`).
+/// the request applied to its copy of the target (`patch::apply_owned`, or
+/// `patch::apply` and then the request dropped).
 #[inline(never)]
 fn run(
     copies: &mut [Resource],
     patch: &PatchOp,
-    owned: Option<Vec<PatchOp>>,
+    patches: Vec<PatchOp>,
+    mode: Mode,
     registry: &SchemaRegistry,
 ) {
-    match owned {
-        None => {
+    match mode {
+        Mode::Borrowed => {
             for copy in copies.iter_mut() {
                 patch::apply(copy, black_box(patch), registry).expect("applies");
             }
         }
-        Some(patches) => {
+        Mode::Owned => {
             for (copy, p) in copies.iter_mut().zip(patches) {
                 patch::apply_owned(copy, black_box(p), registry).expect("applies");
+            }
+        }
+        Mode::BorrowedDrop => {
+            for (copy, p) in copies.iter_mut().zip(patches) {
+                patch::apply(copy, black_box(&p), registry).expect("applies");
+                drop(p);
             }
         }
     }
@@ -47,10 +65,11 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let only = args.get(1).map(String::as_str).unwrap_or("all");
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(500);
-    let owned = match args.get(3).map(String::as_str) {
-        None | Some("borrowed") => false,
-        Some("owned") => true,
-        Some(other) => panic!("mode `{other}`: expected borrowed or owned"),
+    let mode = match args.get(3).map(String::as_str) {
+        None | Some("borrowed") => Mode::Borrowed,
+        Some("owned") => Mode::Owned,
+        Some("borrowed-drop") => Mode::BorrowedDrop,
+        Some(other) => panic!("mode `{other}`: expected borrowed, owned or borrowed-drop"),
     };
     let doc: Value = serde_json::from_str(REQUESTS).expect("requests.json");
     let user = Resource::from_json(USER).expect("user fixture");
@@ -68,8 +87,11 @@ fn main() {
         };
         let patch: PatchOp = serde_json::from_value(r["patch"].clone()).expect("PatchOp");
         let mut copies: Vec<Resource> = (0..n).map(|_| target.clone()).collect();
-        let patches = owned.then(|| (0..n).map(|_| patch.clone()).collect());
-        run(&mut copies, &patch, patches, registry);
+        let patches = match mode {
+            Mode::Borrowed => Vec::new(),
+            _ => (0..n).map(|_| patch.clone()).collect(),
+        };
+        run(&mut copies, &patch, patches, mode, registry);
         black_box(&copies);
     }
 }
