@@ -43,6 +43,9 @@
 //! and the [`Error::Patch`](crate::Error::Patch) names the operation's index, its
 //! `scimType` and what is wrong. Atomicity costs no copy of the resource: every change
 //! is recorded in an undo log (appending to a 10,000-member group records one length).
+//! [`apply_owned`] does the same taking the request: each operation's value is moved
+//! into the resource instead of copied (for a caller that needs the request no more,
+//! as a service provider that decoded it).
 //!
 //! The rules, from RFC 7644 §3.5.2 and the project's DESIGN.md ("PATCH"):
 //! - `add` to a multi-valued attribute appends; a value already present changes
