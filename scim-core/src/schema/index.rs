@@ -59,18 +59,18 @@ pub(crate) fn fold_hash(s: &str) -> u64 {
     h ^ (h >> 29)
 }
 
-/// `a.eq_ignore_ascii_case(b)`, eight bytes at a time (no `memcmp` call: the strings
-/// compared here are short, and a libc call costs more than the comparison). The
-/// length test is inline, the comparison of same-length strings a call: inlined in a
-/// scan, it would set up its constants before the loop on every scan, which costs more
-/// than it saves over the handful of names a scan sees.
+/// `a.eq_ignore_ascii_case(b)`, eight bytes at a time, inline (no `memcmp` call: the
+/// strings compared here are short, and a libc call costs more than the comparison).
 #[inline(always)]
 pub(crate) fn eq_fold(a: &str, b: &str) -> bool {
-    a.len() == b.len() && cmp_same_len(a, b).is_some()
+    cmp_fold(a, b).is_some()
 }
 
-/// [`cmp_fold`] out of line, for scans that test lengths inline first (see
-/// [`eq_fold`]).
+/// [`cmp_fold`] out of line, for a scan over the keys of a map that tests lengths
+/// inline first (`resource::find_ci`): inlined there, the comparison's constants were
+/// set up before the loop on every look-up, which cost more than the handful of keys a
+/// scan sees (kept inline in [`eq_fold`]: the schema look-ups of filter evaluation are
+/// cheaper that way).
 #[inline(never)]
 pub(crate) fn cmp_same_len(a: &str, b: &str) -> Option<bool> {
     cmp_fold(a, b)
