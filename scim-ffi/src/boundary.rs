@@ -9,6 +9,7 @@ use std::any::Any;
 use std::ffi::{c_char, CStr};
 use std::panic::{self, AssertUnwindSafe};
 
+use scim_core::resource::json_type_name;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -119,7 +120,10 @@ pub(crate) fn json_object(text: &str, name: &str) -> Result<Map<String, Value>, 
         Value::Object(map) => Ok(map),
         other => Err(scim_error::new(
             SCIM_ERR_INVALID_ARGUMENT,
-            format!("`{name}` must be a JSON object, not {}", json_kind(&other)),
+            format!(
+                "`{name}` must be a JSON object, not {}",
+                json_type_name(&other)
+            ),
         )),
     }
 }
@@ -141,18 +145,6 @@ pub(crate) unsafe fn options<T: DeserializeOwned + Default>(
     let map = json_object(text, name)?;
     serde_json::from_value(Value::Object(map))
         .map_err(|e| scim_error::new(SCIM_ERR_INVALID_ARGUMENT, format!("`{name}`: {e}")))
-}
-
-/// The JSON type name of a value, for messages.
-pub(crate) fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Writes `value` to the output `out`.

@@ -9,14 +9,14 @@ use std::time::Duration;
 use scim_core::client::{BulkOutcome, BulkResult};
 use scim_core::client::{Client, ClientCredentials, Endpoint, List};
 use scim_core::protocol::RetryPolicy;
-use scim_core::resource::{BulkRequest, ScimObject};
+use scim_core::resource::{json_type_name, BulkRequest, ScimObject};
 use scim_core::{urn, ETag, Error, Resource};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::boundary::{
-    arg_str, free_handle, guard, json, json_kind, json_object, non_null, opt_str, options,
-    write_handle, write_string, OK,
+    arg_str, free_handle, guard, json, json_object, non_null, opt_str, options, write_handle,
+    write_string, OK,
 };
 use crate::error::scim_error;
 use crate::patch::patch_arg;
@@ -592,7 +592,7 @@ pub unsafe extern "C" fn scim_client_bulk(
             other => {
                 return Err(invalid(format!(
                     "`bulk_json` must be a BulkRequest object or an array of operations, not {}",
-                    json_kind(&other)
+                    json_type_name(&other)
                 )))
             }
         };

@@ -3,14 +3,12 @@
 use std::ffi::c_char;
 
 use scim_core::patch::{self, ApplyOptions, DiffOptions, MemberRemoval};
-use scim_core::resource::{PatchOp, ScimObject};
+use scim_core::resource::{json_type_name, PatchOp, ScimObject};
 use scim_core::{urn, Resource, SchemaRegistry};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::boundary::{
-    arg_str, guard, json, json_kind, json_object, non_null, options, write_string, OK,
-};
+use crate::boundary::{arg_str, guard, json, json_object, non_null, options, write_string, OK};
 use crate::error::scim_error;
 use crate::scim_code::{self, SCIM_ERR_INVALID_ARGUMENT};
 
@@ -29,7 +27,7 @@ pub(crate) fn patch_arg(text: &str, name: &str) -> Result<PatchOp, scim_error> {
                 SCIM_ERR_INVALID_ARGUMENT,
                 format!(
                     "`{name}` must be a PatchOp object or an array of operations, not {}",
-                    json_kind(&other)
+                    json_type_name(&other)
                 ),
             ))
         }

@@ -353,8 +353,14 @@ impl std::str::FromStr for Resource {
     }
 }
 
-/// The name of a JSON value's type, for error messages.
-pub(crate) fn json_type_name(v: &Value) -> &'static str {
+/// The name of a JSON value's type with its article (`"a string"`, `"an object"`,
+/// `"null"`), for error messages such as "expected a JSON object, found an array".
+///
+/// ```
+/// use scim_core::resource::json_type_name;
+/// assert_eq!(json_type_name(&serde_json::json!([1])), "an array");
+/// ```
+pub fn json_type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
