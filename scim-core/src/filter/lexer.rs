@@ -34,13 +34,17 @@ pub(crate) struct Scanner<'a> {
 /// Byte classes, looked up in one table: the scanner's inner loops are one load and one
 /// test per byte.
 const WORD: u8 = 1;
-const NAME: u8 = 2;
+pub(crate) const NAME: u8 = 2;
 const STRING_STOP: u8 = 4;
 /// Word bytes that are not name bytes (`.`, `:`, `$`, `/`, `%`).
 const PUNCT: u8 = 8;
 const COLON: u8 = 16;
+/// An ASCII letter (a byte that can start an ATTRNAME).
+pub(crate) const ALPHA: u8 = 32;
 
-static CLASS: [u8; 256] = {
+/// The class bits of each byte. Shared with PATCH's plain-path check
+/// (`patch::apply::plain_path`), which reads [`NAME`] and [`ALPHA`].
+pub(crate) static CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut i = 0;
     while i < 256 {
@@ -48,6 +52,9 @@ static CLASS: [u8; 256] = {
         let mut class = 0;
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
             class |= WORD | NAME;
+        }
+        if b.is_ascii_alphabetic() {
+            class |= ALPHA;
         }
         if matches!(b, b'.' | b':' | b'$' | b'/' | b'%') {
             class |= WORD | PUNCT;

@@ -37,7 +37,7 @@ mod ast;
 mod builder;
 mod display;
 mod eval;
-mod lexer;
+pub(crate) mod lexer;
 pub(crate) mod parser;
 mod value;
 

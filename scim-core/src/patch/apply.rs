@@ -11,6 +11,7 @@ use super::undo::{self, position, Change, Ext, Key, UndoLog};
 use super::value::{contains, equal, is_primary, is_unassigned, lookup, same_identity, str_eq};
 use super::ApplyOptions;
 use crate::error::{Error, Result, ScimType};
+use crate::filter::lexer::{ALPHA, CLASS, NAME};
 use crate::filter::Filter;
 use crate::path::Path;
 use crate::resource::{
@@ -1931,7 +1932,9 @@ fn plain_path(text: &str) -> Option<PathRef<'_>> {
         None => (None, text),
     };
     if let Some(u) = urn {
-        if u.len() <= 4 || u.bytes().any(|b| CLASS[usize::from(b)] & ODD != 0) {
+        // Bytes that only the grammar's parser can judge in a URN-qualified path.
+        let odd = |b| matches!(b, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n');
+        if u.len() <= 4 || u.bytes().any(odd) {
             return None;
         }
     }
@@ -1944,7 +1947,7 @@ fn plain_path(text: &str) -> Option<PathRef<'_>> {
         let class = CLASS[usize::from(b)];
         let ok = if class & ALPHA != 0 {
             true
-        } else if class & NAME_CHAR != 0 {
+        } else if class & NAME != 0 {
             !start
         } else if b == b'.' && dot.is_none() && !start {
             dot = Some(i);
@@ -1974,33 +1977,6 @@ fn plain_path(text: &str) -> Option<PathRef<'_>> {
         text: sub.is_none().then_some(text),
     })
 }
-
-/// [`CLASS`] bit: an ASCII letter.
-const ALPHA: u8 = 1;
-/// [`CLASS`] bit: a digit, `-` or `_` (a name character that cannot start a name).
-const NAME_CHAR: u8 = 2;
-/// [`CLASS`] bit: a byte that sends a URN-qualified path to the grammar's parser.
-const ODD: u8 = 4;
-
-/// The class bits of each byte, for [`plain_path`].
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = if c.is_ascii_alphabetic() {
-            ALPHA
-        } else if c.is_ascii_digit() || c == b'-' || c == b'_' {
-            NAME_CHAR
-        } else if matches!(c, b'[' | b']' | b'"' | b' ' | b'(' | b')' | b'\t' | b'\n') {
-            ODD
-        } else {
-            0
-        };
-        b += 1;
-    }
-    t
-};
 
 /// True for a path that starts with `schemas` (any case).
 fn names_schemas(path: &str) -> bool {
