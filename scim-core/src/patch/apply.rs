@@ -652,7 +652,7 @@ impl<'a> Engine<'a> {
             };
         }
         // One look-up, mutable: read for the checks, replaced in place at the end.
-        let found = container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name));
+        let found = current_entry_mut(res, t);
         let current = found.as_ref().map(|(_, v)| &**v);
         let multi = match def {
             Some(d) => d.is_multi_valued(),
@@ -732,13 +732,7 @@ impl<'a> Engine<'a> {
         }
         match found {
             Some((key, slot)) => {
-                let key = stored_key(key, def);
-                let prev = std::mem::replace(slot, value);
-                self.undo.push(Change::Set {
-                    ext: t.ext.clone(),
-                    key,
-                    prev,
-                });
+                self.replace(t, def, key, slot, value);
                 if let Some(ext) = &t.ext {
                     // As `put` does (`ensure_extension` on an existing object).
                     self.add_schema(res, ext);
@@ -768,9 +762,7 @@ impl<'a> Engine<'a> {
         def: Option<&'a Attribute>,
         subs: impl IntoIterator<Item = (K, Value)>,
     ) -> Res<()> {
-        let Some((key, Value::Object(object))) =
-            container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name))
-        else {
+        let Some((key, Value::Object(object))) = current_entry_mut(res, t) else {
             return fail(
                 ScimType::InvalidPath,
                 format!("`{t}` is not a complex attribute"),
@@ -959,9 +951,7 @@ impl<'a> Engine<'a> {
             unreachable!("an object stays an object")
         };
         // One look-up of the attribute, for the checks and the changes.
-        let Some((key, Value::Array(items))) =
-            container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name))
-        else {
+        let Some((key, Value::Array(items))) = current_entry_mut(res, t) else {
             return fail(ScimType::NoTarget, format!("`{t}` has no values"));
         };
         let key = stored_key(key, def);
@@ -1053,7 +1043,7 @@ impl<'a> Engine<'a> {
         self.check_new_values(&mut values, def, t)?;
         one_primary(&values, t)?;
         // One look-up of the attribute (two when it is created).
-        let found = container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name));
+        let found = current_entry_mut(res, t);
         let (key, items) = match found {
             Some((key, slot)) => {
                 let key = stored_key(key, def);
@@ -1200,18 +1190,28 @@ impl<'a> Engine<'a> {
         }
         let map = container_mut(res, &t.ext).expect("ensured above");
         match entry_ci_mut(map, t.name) {
-            Some((key, slot)) => {
-                let key = stored_key(key, def);
-                let prev = std::mem::replace(slot, value);
-                self.undo.push(Change::Set {
-                    ext: t.ext.clone(),
-                    key,
-                    prev,
-                });
-            }
+            Some((key, slot)) => self.replace(t, def, key, slot, value),
             None => self.create(map, t, def, value),
         }
         Ok(())
+    }
+
+    /// Stores `value` in `slot`, the stored attribute `key` of `t`'s container, logging
+    /// the value it replaces.
+    fn replace(
+        &mut self,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
+        key: &str,
+        slot: &mut Value,
+        value: Value,
+    ) {
+        let prev = std::mem::replace(slot, value);
+        self.undo.push(Change::Set {
+            ext: t.ext.clone(),
+            key: stored_key(key, def),
+            prev,
+        });
     }
 
     /// Adds `attr`, absent from `map` (its container), with `value`.
@@ -1404,9 +1404,7 @@ impl<'a> Engine<'a> {
         def: Option<&'a Attribute>,
         indices: &[usize],
     ) -> Res<()> {
-        let Some((key, Value::Array(items))) =
-            container_mut(res, &t.ext).and_then(|m| entry_ci_mut(m, t.name))
-        else {
+        let Some((key, Value::Array(items))) = current_entry_mut(res, t) else {
             return fail(ScimType::NoTarget, format!("`{t}` has no values"));
         };
         let key = stored_key(key, def);
@@ -1852,6 +1850,14 @@ fn container_mut<'r>(res: &'r mut Resource, ext: &Ext<'_>) -> Option<&'r mut Map
 
 fn current_entry<'r>(res: &'r Resource, t: &Target<'_, '_>) -> Option<(&'r str, &'r Value)> {
     get_ci(container(res, &t.ext)?, t.name)
+}
+
+/// [`current_entry`], mutable: one look-up for the checks and the change.
+fn current_entry_mut<'r>(
+    res: &'r mut Resource,
+    t: &Target<'_, '_>,
+) -> Option<(&'r str, &'r mut Value)> {
+    entry_ci_mut(container_mut(res, &t.ext)?, t.name)
 }
 
 fn current<'r>(res: &'r Resource, t: &Target<'_, '_>) -> Option<&'r Value> {

@@ -160,14 +160,14 @@ impl CiIndex {
             len: names.len(),
             used: 0,
         };
-        index.fill(|i| names.get(i).copied());
+        index.fill(names.len(), |i| names.get(i).copied());
         index
     }
 
     /// Links every position `0..len` whose name is not equal to an earlier one, in
     /// order, into the (empty) table.
-    fn fill<'n>(&mut self, names: impl Fn(usize) -> Option<&'n str>) {
-        for i in 0..self.len {
+    fn fill<'n>(&mut self, len: usize, names: impl Fn(usize) -> Option<&'n str>) {
+        for i in 0..len {
             if let Some(name) = names(i) {
                 if self.get(name, &names).is_none() {
                     self.link(i, name);
@@ -203,9 +203,7 @@ impl CiIndex {
             // Grow: relink every position, in order, into a table twice the size.
             self.slots = vec![0; table_size(self.used + 1)];
             self.used = 0;
-            self.len = i;
-            self.fill(&names);
-            self.len = i + 1;
+            self.fill(i, &names);
         }
         self.link(i, name);
     }
