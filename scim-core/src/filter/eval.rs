@@ -314,11 +314,15 @@ fn compare(scope: &Scope<'_>, path: &AttrPath, op: CompareOp, operand: &CompValu
     let Some(value) = value else {
         return Ok(false);
     };
-    // A complex attribute compared without a sub-attribute compares its `value`.
-    let value_def = def.and_then(|d| d.sub_attribute("value"));
-    let kind = match kind {
-        Some(AttributeType::Complex) => value_def.map(Attribute::attr_type),
-        k => k,
+    // A complex attribute compared without a sub-attribute compares its `value` (only
+    // a complex definition has sub-attributes: for any other, or none, there is no
+    // `value` definition to look up).
+    let (kind, value_def) = match kind {
+        Some(AttributeType::Complex) => {
+            let value_def = def.and_then(|d| d.sub_attribute("value"));
+            (value_def.map(Attribute::attr_type), value_def)
+        }
+        k => (k, None),
     };
     let substring = matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew);
     let operand_time = match (operand, kind) {

@@ -589,7 +589,7 @@ impl<'a> Engine<'a> {
         // What is stored is copied from a borrowed request, once, or moved from an owned
         // one.
         match (filter, sub) {
-            (Some(filter), sub) => self.set_filtered(res, t, def, filter, sub, value.into_owned()),
+            (Some(filter), sub) => self.set_filtered(res, t, def, filter, sub, value),
             (None, Some(sub)) => self.set_sub(res, t, def, sub, value.into_owned(), mode),
             (None, None) => {
                 if value.is_object()
@@ -620,6 +620,24 @@ impl<'a> Engine<'a> {
     ) -> Res<()> {
         // Every value is prepared (type-checked) before any is merged, as `set_whole`
         // does.
+        let prepared = self.prepare_entries(t, def, subs)?;
+        self.merge(res, t, def, prepared)
+    }
+
+    /// The sub-attributes `subs` of a value of the complex `def`, each prepared
+    /// ([`Engine::prepare_sub`]) and named canonically: what [`Engine::prepare`] does to
+    /// an object of them, without building the object (its hash table, entry vector and
+    /// keys), so that a borrowed request's values are copied once and its keys not at
+    /// all.
+    fn prepare_entries<'s>(
+        &self,
+        t: &Target<'a, '_>,
+        def: Option<&'a Attribute>,
+        subs: Entries<'s>,
+    ) -> Res<Vec<(Cow<'s, str>, Value)>>
+    where
+        'a: 's,
+    {
         let mut prepared = Vec::with_capacity(subs.len());
         for (k, v) in subs {
             let mut v = v.into_owned();
@@ -632,7 +650,7 @@ impl<'a> Engine<'a> {
             };
             prepared.push((name, v));
         }
-        self.merge(res, t, def, prepared)
+        Ok(prepared)
     }
 
     /// `add`/`replace` on `attr`.
@@ -827,8 +845,7 @@ impl<'a> Engine<'a> {
                 );
             }
             let all: Vec<usize> = (0..n).collect();
-            let mut subs = Map::new();
-            subs.insert(sub.to_owned(), value);
+            let subs = Entries::one(sub, Cow::Owned(value));
             return self.set_in_elements(res, t, def, &all, subs);
         }
         match current {
@@ -873,7 +890,7 @@ impl<'a> Engine<'a> {
         def: Option<&'a Attribute>,
         filter: &Filter,
         sub: Option<&str>,
-        value: Value,
+        value: Val<'_>,
     ) -> Res<()> {
         let matches = self.matching(res, t, def, filter)?;
         if matches.is_empty() {
@@ -882,7 +899,7 @@ impl<'a> Engine<'a> {
             }
             if self.lenient {
                 if let Some(mut element) = lenient::element_from_filter(filter) {
-                    match (sub, value) {
+                    match (sub, value.into_owned()) {
                         (Some(sub), v) => {
                             element.insert(sub.to_owned(), v);
                         }
@@ -915,41 +932,42 @@ impl<'a> Engine<'a> {
                 format!("no value of `{t}` matches `{filter}`"),
             );
         }
-        let subs = match (sub, value) {
-            (Some(sub), v) => {
-                let mut subs = Map::new();
-                subs.insert(sub.to_owned(), v);
-                subs
-            }
-            (None, Value::Object(subs)) => subs,
-            (None, other) => {
-                return fail(
+        // The request's value is copied (when borrowed) sub-attribute by sub-attribute,
+        // into the selected values only: no object is built to hold them.
+        match (sub, value) {
+            (Some(sub), v) => self.set_in_elements(res, t, def, &matches, Entries::one(sub, v)),
+            (None, v) => match entries(v) {
+                Ok(subs) => self.set_in_elements(res, t, def, &matches, subs),
+                Err(other) => fail(
                     ScimType::InvalidValue,
                     format!(
                         "a value of `{t}` must be an object, not {}",
                         json_type_name(&other)
                     ),
-                )
-            }
-        };
-        self.set_in_elements(res, t, def, &matches, subs)
+                ),
+            },
+        }
     }
 
     /// Sets sub-attributes in the values at `indices` of the multi-valued `attr`, then
     /// keeps `primary` unique.
-    fn set_in_elements(
+    fn set_in_elements<'s>(
         &mut self,
         res: &mut Resource,
         t: &Target<'a, '_>,
         def: Option<&'a Attribute>,
         indices: &[usize],
-        subs: Map<String, Value>,
-    ) -> Res<()> {
-        let mut element = Value::Object(subs);
-        self.prepare(&mut element, def, t)?;
-        let Value::Object(subs) = element else {
-            unreachable!("an object stays an object")
-        };
+        subs: Entries<'s>,
+    ) -> Res<()>
+    where
+        'a: 's,
+    {
+        // What `prepare` checks of the object the sub-attributes make up (that `def`
+        // takes an object), then each of them.
+        if let Some(d) = def {
+            check_type(&Value::Object(Map::new()), d, t)?;
+        }
+        let subs = self.prepare_entries(t, def, subs)?;
         // One look-up of the attribute, for the checks and the changes.
         let Some((key, Value::Array(items))) = current_entry_mut(res, t) else {
             return fail(ScimType::NoTarget, format!("`{t}` has no values"));
@@ -1318,8 +1336,7 @@ impl<'a> Engine<'a> {
                 }
                 match sub {
                     Some(sub) => {
-                        let mut subs = Map::new();
-                        subs.insert(sub.to_owned(), Value::Null);
+                        let subs = Entries::one(sub, Cow::Owned(Value::Null));
                         self.set_in_elements(res, &t, def, &matches, subs)
                     }
                     None => {
@@ -1340,15 +1357,10 @@ impl<'a> Engine<'a> {
                 match current {
                     Value::Array(items) => {
                         let all: Vec<usize> = (0..items.len()).collect();
-                        let mut subs = Map::new();
-                        subs.insert(sub.to_owned(), Value::Null);
+                        let subs = Entries::one(sub, Cow::Owned(Value::Null));
                         self.set_in_elements(res, &t, def, &all, subs)
                     }
-                    Value::Object(_) => {
-                        let mut subs = Map::new();
-                        subs.insert(sub.to_owned(), Value::Null);
-                        self.merge(res, &t, def, subs)
-                    }
+                    Value::Object(_) => self.merge(res, &t, def, [(sub, Value::Null)]),
                     _ => Ok(()),
                 }
             }
@@ -1712,6 +1724,7 @@ fn mutability_def<'d>(
 }
 
 /// RFC 7643 §2.3: the JSON type each attribute type takes.
+#[inline]
 fn check_type(v: &Value, def: &Attribute, t: &dyn Display) -> Res<()> {
     let ok = match def.attr_type() {
         AttributeType::Complex => v.is_object(),
@@ -1998,10 +2011,19 @@ fn has_urn_prefix(key: &str) -> bool {
 /// is stored, or owned ([`apply_owned_with`]), moved there.
 type Val<'v> = Cow<'v, Value>;
 
-/// The entries of an object [`Val`], each as a [`Val`] of its own.
+/// The entries of an object [`Val`], each as a [`Val`] of its own; or one sub-attribute
+/// and its value (`emails[type eq "work"].value`), with no object built around it.
 enum Entries<'v> {
     Borrowed(serde_json::map::Iter<'v>),
     Owned(serde_json::map::IntoIter),
+    One(Option<(&'v str, Val<'v>)>),
+}
+
+impl<'v> Entries<'v> {
+    /// The one sub-attribute `name` set to `value`.
+    fn one(name: &'v str, value: Val<'v>) -> Self {
+        Entries::One(Some((name, value)))
+    }
 }
 
 impl<'v> Iterator for Entries<'v> {
@@ -2014,6 +2036,7 @@ impl<'v> Iterator for Entries<'v> {
                 .next()
                 .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v))),
             Entries::Owned(it) => it.next().map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))),
+            Entries::One(one) => one.take().map(|(k, v)| (Cow::Borrowed(k), v)),
         }
     }
 
@@ -2021,6 +2044,7 @@ impl<'v> Iterator for Entries<'v> {
         match self {
             Entries::Borrowed(it) => it.size_hint(),
             Entries::Owned(it) => it.size_hint(),
+            Entries::One(one) => (usize::from(one.is_some()), Some(usize::from(one.is_some()))),
         }
     }
 }

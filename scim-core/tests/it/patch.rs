@@ -1291,3 +1291,54 @@ fn a_filter_matching_several_values_sets_each() {
         ScimType::Mutability,
     );
 }
+
+/// A value set through a filter is prepared as a whole value is (RFC 7643 §2.1 names,
+/// §2.3 types): its sub-attributes take the schema's names, are type-checked one by one,
+/// and the whole must be an object; `name.sub` after a filter is checked the same way.
+#[test]
+fn values_set_through_a_filter_are_named_and_typed_by_the_schema() {
+    let u = applied(
+        user(),
+        json!([{"op": "replace", "path": "emails[type eq \"work\"]",
+                "value": {"VALUE": "barbara@example.com", "Display": "Barbara"}}]),
+    );
+    let work = &u.get("emails").unwrap()[0];
+    assert_eq!(work["value"], "barbara@example.com", "{work}");
+    assert_eq!(work["display"], "Barbara", "{work}");
+    assert!(
+        work.get("VALUE").is_none() && work.get("Display").is_none(),
+        "{work}"
+    );
+    let u = applied(
+        u,
+        json!([{"op": "replace", "path": "emails[type eq \"work\"].TYPE", "value": "office"}]),
+    );
+    assert_eq!(u.get("emails").unwrap()[0]["type"], "office");
+    for (path, value) in [
+        ("emails[type eq \"work\"]", json!("barbara@example.com")),
+        ("emails[type eq \"work\"]", json!({"primary": "yes"})),
+        ("emails[type eq \"work\"].primary", json!("yes")),
+        ("emails.primary", json!(1)),
+    ] {
+        fails(
+            &user(),
+            json!([{"op": "replace", "path": path, "value": value}]),
+            0,
+            ScimType::InvalidValue,
+        );
+    }
+    // Lenient mode coerces each sub-attribute as it would in a whole value.
+    let mut u = user();
+    lenient(
+        &mut u,
+        &ops(json!([{"op": "replace", "path": "emails[type eq \"home\"]",
+                     "value": {"primary": "True"}}])),
+    )
+    .unwrap();
+    let emails = u.get("emails").unwrap().as_array().unwrap();
+    assert_eq!(emails[1]["primary"], true);
+    assert_eq!(
+        emails[0]["primary"], false,
+        "primary moved to the home email"
+    );
+}
