@@ -2,9 +2,10 @@
 //! each on a fresh copy of its RFC 7643 §8 target, the copies of the target and, for
 //! apply_owned, of the request made outside the timing); the floor of each request (the
 //! same change written by hand on serde_json's map with no SCIM rule, `patch/floor` and
-//! `patch/floor_owned`: the bound of any implementation over this data model); and diff
-//! (a 10,000-member group with one member added and one removed; the §8.3 user with a
-//! handful of changes).
+//! `patch/floor_owned`: the bound of any implementation over this data model); apply and
+//! the floor again on hot copies, made right before they are applied (`patch/apply_hot`,
+//! `patch/floor_hot`); and diff (a 10,000-member group with one member added and one
+//! removed; the §8.3 user with a handful of changes).
 //!
 //! `cargo bench -p scim-core --bench patch -- --warm-up-time 1 --measurement-time 3`
 //! (bench/compare/patch/run compares with npm scim-patch in the same session).
@@ -54,6 +55,28 @@ fn requests() -> Vec<Request> {
         .collect()
 }
 
+/// How the copies that [`on_copies`] applies to are made.
+#[derive(Clone, Copy)]
+enum Copies {
+    /// In batches of a tenth of the iterations (criterion's `SmallInput`): most copies
+    /// were made megabytes of allocations earlier and are no longer in any cache, as
+    /// after a database read.
+    Cold,
+    /// In batches of 32 (4 for `all 16`), right before they are applied: about 160 KiB,
+    /// in the core's cache, as for a service provider that has just decoded the resource.
+    Hot,
+}
+
+impl Copies {
+    fn batch(self, one_request: bool) -> BatchSize {
+        match (self, one_request) {
+            (Copies::Cold, _) => BatchSize::SmallInput,
+            (Copies::Hot, true) => BatchSize::NumIterations(32),
+            (Copies::Hot, false) => BatchSize::NumIterations(4),
+        }
+    }
+}
+
 /// Times `f` on each request and on all of them in a row (`all 16`), each time on a fresh
 /// copy of its target made outside the timing (criterion's batched setup), as the
 /// scim-patch side does.
@@ -61,16 +84,13 @@ fn on_copies(
     c: &mut Criterion,
     group: &str,
     requests: &[Request],
+    copies: Copies,
     f: impl Fn(&mut Resource, &Request),
 ) {
     let mut g = c.benchmark_group(group);
     for r in requests {
         g.bench_function(r.name.as_str(), |b| {
-            b.iter_batched_ref(
-                || r.target.clone(),
-                |copy| f(copy, r),
-                BatchSize::SmallInput,
-            )
+            b.iter_batched_ref(|| r.target.clone(), |copy| f(copy, r), copies.batch(true))
         });
     }
     g.throughput(Throughput::Elements(requests.len() as u64));
@@ -87,7 +107,7 @@ fn on_copies(
                     f(copy, r);
                 }
             },
-            BatchSize::SmallInput,
+            copies.batch(false),
         )
     });
     g.finish();
@@ -147,9 +167,11 @@ fn apply(c: &mut Criterion) {
         let mut copy = r.target.clone();
         patch::apply(&mut copy, &r.patch, registry).unwrap_or_else(|e| panic!("{}: {e}", r.name));
     }
-    on_copies(c, "patch/apply", &requests, |copy, r| {
+    let apply = |copy: &mut Resource, r: &Request| {
         patch::apply(copy, black_box(&r.patch), registry).expect("applies")
-    });
+    };
+    on_copies(c, "patch/apply", &requests, Copies::Cold, apply);
+    on_copies(c, "patch/apply_hot", &requests, Copies::Hot, apply);
     // `apply_owned` moves each operation's value into the resource (what scim-patch
     // does: it stores the request's own objects).
     on_owned_copies(
@@ -186,12 +208,14 @@ fn apply(c: &mut Criterion) {
             r.name
         );
     }
-    on_copies(c, "patch/floor", &requests, |copy, r| {
+    let floor = |copy: &mut Resource, r: &Request| {
         (r.floor)(
             copy.as_map_mut(),
             black_box(operation_value(r)).map(Cow::Borrowed),
         )
-    });
+    };
+    on_copies(c, "patch/floor", &requests, Copies::Cold, floor);
+    on_copies(c, "patch/floor_hot", &requests, Copies::Hot, floor);
     on_owned_copies(
         c,
         "patch/floor_owned",
