@@ -29,12 +29,14 @@ function copy(v) {
 
 const options = { mutateDocument: true, treatMissingAsAdd: true };
 
+// One fresh copy of `target`, or (null) of each request's target, for the mix.
+const fresh = (target) => (target === null ? ok.map(([r]) => copy(targets[r.target])) : copy(target));
+
 // Median ops/s of `rounds` rounds of `n` calls of apply(copy), where the copies are made
 // before each round (outside the timing), as criterion's batched setup does for scim-core.
 function measure(target, apply, rounds = 9, ms = 150) {
   const timeRound = (n) => {
-    const copies = Array.from({ length: n }, () =>
-      target === null ? ok.map(([r]) => copy(targets[r.target])) : copy(target));
+    const copies = Array.from({ length: n }, () => fresh(target));
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) apply(copies[i]);
     return Number(process.hrtime.bigint() - t0) / 1e9;
@@ -61,8 +63,7 @@ function measureHot(target, apply, k, rounds = 9, ms = 150) {
     let ns = 0n;
     const end = process.hrtime.bigint() + BigInt(ms * 1e6);
     while (process.hrtime.bigint() < end) {
-      const copies = Array.from({ length: k }, () =>
-        target === null ? ok.map(([r]) => copy(targets[r.target])) : copy(target));
+      const copies = Array.from({ length: k }, () => fresh(target));
       const t0 = process.hrtime.bigint();
       for (let i = 0; i < k; i++) apply(copies[i]);
       ns += process.hrtime.bigint() - t0;

@@ -1724,7 +1724,6 @@ fn mutability_def<'d>(
 }
 
 /// RFC 7643 §2.3: the JSON type each attribute type takes.
-#[inline]
 fn check_type(v: &Value, def: &Attribute, t: &dyn Display) -> Res<()> {
     let ok = match def.attr_type() {
         AttributeType::Complex => v.is_object(),
